@@ -1,0 +1,356 @@
+"""One trainer for the CLI and the pages: AdamW, warm-up + cosine, clipping, validation.
+
+Progress comes out of ``Trainer.run()`` as a generator of ``TrainEvent``s, so a page can
+redraw after each one and stop whenever it likes; the CLI prints them with a progress bar.
+
+    python -m models.train --preset small --corpus tiny-stories --out DIR
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
+
+import torch
+import torch.nn.functional as F
+from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+from models.device import pick_device
+
+IGNORE = -100  # target id that the loss skips (used to mask prompts during fine-tuning)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    steps: int = field(default=300, metadata={"help": "Optimizer updates to make."})
+    lr: float = field(
+        default=3e-3, metadata={"help": "Peak learning rate; tiny models like it high."}
+    )
+    batch_size: int = field(default=16, metadata={"help": "Sequences per update."})
+    block_size: int = field(
+        default=128, metadata={"help": "Tokens per training sequence (≤ the model's context)."}
+    )
+    warmup_steps: int = field(
+        default=30,
+        metadata={
+            "help": "Steps to ramp the learning rate up from 0, which keeps early updates stable."
+        },
+    )
+    min_lr_ratio: float = field(
+        default=0.1, metadata={"help": "Cosine decay ends at this fraction of the peak rate."}
+    )
+    weight_decay: float = field(
+        default=0.1, metadata={"help": "AdamW decay on weight matrices (not on biases and norms)."}
+    )
+    grad_clip: float = field(
+        default=1.0,
+        metadata={
+            "help": "Clip the gradient norm to this, so one bad batch cannot blow up the weights."
+        },
+    )
+    eval_every: int = field(default=50, metadata={"help": "Steps between validation measurements."})
+    eval_batches: int = field(
+        default=8, metadata={"help": "Batches averaged per validation measurement."}
+    )
+    sample_every: int = field(
+        default=0, metadata={"help": "Steps between sample generations (0 = never)."}
+    )
+    sample_prompt: str = "Once upon a time"
+    sample_tokens: int = 40
+    seed: int = field(default=0, metadata={"help": "Same seed, same data order, same model."})
+
+    def checked(self, context_length: int) -> tuple[TrainConfig, list[str]]:
+        """A copy with absurd values clamped into a sane range, plus what was changed."""
+        notes: list[str] = []
+
+        def clamp(name: str, lo: float, hi: float) -> None:
+            value = getattr(self_, name)
+            new = min(max(value, lo), hi)
+            if new != value:
+                notes.append(f"{name} {value} → {new}")
+                setattr_[name] = type(value)(new)
+
+        self_, setattr_ = self, {}
+        clamp("steps", 1, 1_000_000)
+        clamp("lr", 1e-6, 1.0)
+        clamp("batch_size", 1, 512)
+        clamp("block_size", 8, context_length)
+        clamp("warmup_steps", 0, 10_000)
+        return replace(self, **setattr_), notes
+
+
+@dataclass
+class TokenData:
+    """Token ids for training and validation, and bytes per token of each (for bits per byte)."""
+
+    train: torch.Tensor  # (N_train,) int64
+    val: torch.Tensor  # (N_val,) int64
+    train_bytes: int
+    val_bytes: int
+
+    @classmethod
+    def from_documents(
+        cls, docs: Sequence[str], tokenizer: PreTrainedTokenizerBase, val_fraction: float = 0.1
+    ) -> TokenData:
+        """Encode documents joined by end-of-text; the last ``val_fraction`` is validation.
+
+        Several documents are split by document; a single text by position.
+        """
+        docs = [d for d in docs if d]
+        if not docs:
+            raise ValueError("no text to train on")
+        eos = tokenizer.eos_token_id
+        if len(docs) >= 10:
+            n_val = max(1, int(len(docs) * val_fraction))
+            train_docs, val_docs = docs[:-n_val], docs[-n_val:]
+        else:
+            text = "\n\n".join(docs)
+            cut = int(len(text) * (1 - val_fraction))
+            train_docs, val_docs = [text[:cut]], [text[cut:]]
+
+        def encode(parts: Sequence[str]) -> torch.Tensor:
+            ids: list[int] = []
+            for row in tokenizer(list(parts), add_special_tokens=False)["input_ids"]:
+                ids.extend(row)
+                ids.append(eos)
+            return torch.tensor(ids, dtype=torch.long)
+
+        def n_bytes(parts: Sequence[str]) -> int:
+            return sum(len(p.encode("utf-8", errors="surrogatepass")) for p in parts)
+
+        return cls(encode(train_docs), encode(val_docs), n_bytes(train_docs), n_bytes(val_docs))
+
+    def tokens_per_byte(self, split: str) -> float:
+        ids, nb = (self.train, self.train_bytes) if split == "train" else (self.val, self.val_bytes)
+        return len(ids) / max(nb, 1)
+
+
+@dataclass
+class TrainEvent:
+    """One thing that happened during training. ``kind``: step | eval | sample | done | stopped | error."""
+
+    kind: str
+    step: int
+    total_steps: int
+    loss: float | None = None
+    val_loss: float | None = None
+    val_bpb: float | None = None
+    train_bpb: float | None = None
+    lr: float | None = None
+    tokens_per_s: float | None = None
+    elapsed_s: float = 0.0
+    eta_s: float | None = None
+    sample: str | None = None
+    message: str | None = None
+
+
+def lm_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Mean next-token cross-entropy in nats over targets that are not ``IGNORE``.
+
+    logits (B, T, V) predict targets (B, T) at the same positions.
+    """
+    return F.cross_entropy(
+        logits.reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=IGNORE
+    )
+
+
+def bits_per_byte(loss_nats: float, tokens_per_byte: float) -> float:
+    """Cross-entropy per token (nats) → bits per byte of text: comparable across tokenizers."""
+    return loss_nats / math.log(2) * tokens_per_byte
+
+
+def lr_at(step: int, cfg: TrainConfig) -> float:
+    """Linear warm-up to ``cfg.lr``, then cosine decay to ``cfg.lr * cfg.min_lr_ratio``."""
+    if step < cfg.warmup_steps:
+        return cfg.lr * (step + 1) / cfg.warmup_steps
+    span = max(1, cfg.steps - cfg.warmup_steps)
+    progress = min(1.0, (step - cfg.warmup_steps) / span)
+    floor = cfg.lr * cfg.min_lr_ratio
+    return floor + (cfg.lr - floor) * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.AdamW:
+    """AdamW with weight decay on matrices only (biases, norms and 1-D params undecayed)."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    decay = [p for p in params if p.dim() >= 2]
+    no_decay = [p for p in params if p.dim() < 2]
+    groups = [
+        {"params": decay, "weight_decay": cfg.weight_decay},
+        {"params": no_decay, "weight_decay": 0.0},
+    ]
+    return torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.95))
+
+
+class Trainer:
+    """Trains a causal LM on ``TokenData``; knows nothing about pages or printing.
+
+    Batches are drawn from a seeded generator, so a run is reproducible, and
+    ``state_dict`` / ``load_state_dict`` let a stopped run resume where it was.
+    """
+
+    def __init__(
+        self,
+        model: PreTrainedModel,
+        tokenizer: PreTrainedTokenizerBase,
+        data: TokenData,
+        config: TrainConfig,
+        device: torch.device | str | None = None,
+    ) -> None:
+        ctx = int(
+            getattr(model.config, "n_positions", None) or model.config.max_position_embeddings
+        )
+        self.config, self.notes = config.checked(ctx)
+        if len(data.train) <= self.config.block_size + 1:
+            raise ValueError(
+                f"the training text has {len(data.train)} tokens, fewer than one block of "
+                f"{self.config.block_size + 1}; add more text or lower the block size"
+            )
+        self.device = torch.device(device) if device is not None else pick_device()
+        self.model = model.to(self.device)
+        self.tokenizer = tokenizer
+        self.data = data
+        self.optimizer = make_optimizer(self.model, self.config)
+        self.step = 0
+        self.elapsed_s = 0.0
+        self.generator = torch.Generator().manual_seed(self.config.seed)
+        self._stop = False
+        self.history: list[TrainEvent] = []
+
+    # -- data ---------------------------------------------------------------
+    def get_batch(
+        self, split: str, generator: torch.Generator | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Random windows: inputs x (B, T) and next-token targets y (B, T)."""
+        ids = self.data.train if split == "train" else self.data.val
+        T = min(self.config.block_size, len(ids) - 1)
+        starts = torch.randint(
+            0, len(ids) - T, (self.config.batch_size,), generator=generator or self.generator
+        )
+        x = torch.stack([ids[s : s + T] for s in starts.tolist()])
+        y = torch.stack([ids[s + 1 : s + 1 + T] for s in starts.tolist()])
+        return x.to(self.device), y.to(self.device)
+
+    # -- measuring ----------------------------------------------------------
+    @torch.no_grad()
+    def evaluate(self) -> float:
+        """Mean validation loss over fixed batches (same batches every time)."""
+        self.model.eval()
+        g = torch.Generator().manual_seed(1234)
+        losses = [
+            float(lm_loss(self.model(input_ids=x).logits, y))
+            for x, y in (self.get_batch("val", g) for _ in range(self.config.eval_batches))
+        ]
+        self.model.train()
+        return sum(losses) / len(losses)
+
+    @torch.no_grad()
+    def sample(self) -> str:
+        from models.generate import generate
+
+        self.model.eval()
+        text = generate(
+            self.model,
+            self.tokenizer,
+            self.config.sample_prompt,
+            max_new_tokens=self.config.sample_tokens,
+            temperature=0.8,
+            top_k=40,
+            seed=0,
+        )
+        self.model.train()
+        return text
+
+    # -- control ------------------------------------------------------------
+    def request_stop(self) -> None:
+        """Ask ``run`` to finish after the current step, leaving a consistent model."""
+        self._stop = True
+
+    def state_dict(self) -> dict:
+        return {
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "step": self.step,
+            "elapsed_s": self.elapsed_s,
+            "generator": self.generator.get_state(),
+            "config": asdict(self.config),
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.step = int(state["step"])
+        self.elapsed_s = float(state["elapsed_s"])
+        self.generator.set_state(state["generator"])
+
+    # -- the loop -----------------------------------------------------------
+    def run(self, steps: int | None = None) -> Iterator[TrainEvent]:
+        """Train up to ``steps`` more updates (default: to ``config.steps``), yielding events.
+
+        Stops early on ``request_stop()`` (event "stopped") or a non-finite loss ("error").
+        The caller may also simply stop iterating: the model is consistent after every step.
+        """
+        cfg = self.config
+        end = cfg.steps if steps is None else min(cfg.steps, self.step + steps)
+        self._stop = False
+        self.model.train()
+        tokens_per_step = cfg.batch_size * min(cfg.block_size, len(self.data.train) - 1)
+        t_start, elapsed0, step0 = time.perf_counter(), self.elapsed_s, self.step
+        while self.step < end:
+            if self._stop:
+                yield self._event("stopped", message="stopped on request")
+                return
+            lr = lr_at(self.step, cfg)
+            for group in self.optimizer.param_groups:
+                group["lr"] = lr
+            x, y = self.get_batch("train")
+            loss = lm_loss(self.model(input_ids=x).logits, y)
+            loss_value = float(loss.detach())
+            if not math.isfinite(loss_value):
+                yield self._event(
+                    "error",
+                    message=f"the loss became {loss_value} at step {self.step}: the learning rate "
+                    f"({lr:.2g}) is probably too high; the weights before this step are kept",
+                )
+                return
+            self.optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(self.model.parameters(), cfg.grad_clip)
+            self.optimizer.step()
+            self.step += 1
+            now = time.perf_counter()
+            self.elapsed_s = elapsed0 + (now - t_start)
+            rate = tokens_per_step * (self.step - step0) / max(now - t_start, 1e-9)
+            eta = (end - self.step) * (now - t_start) / max(self.step - step0, 1)
+            yield self._event(
+                "step",
+                loss=loss_value,
+                lr=lr,
+                tokens_per_s=rate,
+                eta_s=eta,
+                train_bpb=bits_per_byte(loss_value, self.data.tokens_per_byte("train")),
+            )
+            if cfg.eval_every and (self.step % cfg.eval_every == 0 or self.step == end):
+                val = self.evaluate()
+                yield self._event(
+                    "eval",
+                    val_loss=val,
+                    val_bpb=bits_per_byte(val, self.data.tokens_per_byte("val")),
+                )
+            if cfg.sample_every and (self.step % cfg.sample_every == 0 or self.step == end):
+                yield self._event("sample", sample=self.sample())
+        yield self._event("done", message=f"finished {self.step} steps")
+
+    def _event(self, kind: str, **kw: object) -> TrainEvent:
+        event = TrainEvent(
+            kind=kind, step=self.step, total_steps=self.config.steps, elapsed_s=self.elapsed_s, **kw
+        )
+        self.history.append(event)
+        return event
+
+
+if __name__ == "__main__":
+    from models.train_cli import main
+
+    raise SystemExit(main())

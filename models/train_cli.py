@@ -1,0 +1,136 @@
+"""Command line for ``python -m models.train``: corpus → tokenizer → model → checkpoint + card."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import torch
+from tqdm import tqdm
+
+from models.config import PRESETS, get_preset
+from models.corpora import CORPORA, load_documents
+from models.device import device_label, pick_device
+from models.model import build_model, save_model
+from models.model_card import write_model_card
+from models.tokenizer import load_tokenizer, train_tokenizer
+from models.train import TokenData, TrainConfig, Trainer
+
+STATE_FILE = "trainer_state.pt"  # optimizer + step for --resume; not part of the shipped model
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m models.train", description=__doc__)
+    p.add_argument("--preset", choices=sorted(PRESETS), default="nano")
+    p.add_argument("--corpus", choices=sorted(CORPORA), default="tiny-stories")
+    p.add_argument("--out", type=Path, required=True, help="folder for the Hugging Face checkpoint")
+    p.add_argument(
+        "--n-chars", type=int, default=2_000_000, help="characters of corpus to generate/read"
+    )
+    p.add_argument("--vocab-size", type=int, default=4096)
+    p.add_argument(
+        "--tokenizer", type=Path, help="reuse this tokenizer folder instead of training one"
+    )
+    d = TrainConfig()
+    p.add_argument("--steps", type=int, default=d.steps)
+    p.add_argument("--lr", type=float, default=d.lr)
+    p.add_argument("--batch-size", type=int, default=d.batch_size)
+    p.add_argument(
+        "--block-size", type=int, help="tokens per sequence (default: the model's context)"
+    )
+    p.add_argument("--warmup-steps", type=int, default=d.warmup_steps)
+    p.add_argument("--eval-every", type=int, default=200)
+    p.add_argument("--save-every", type=int, default=500, help="steps between checkpoint saves")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--threads", type=int, default=0, help="CPU threads for torch (0 = torch's default)"
+    )
+    p.add_argument("--force-cpu", action="store_true")
+    p.add_argument("--resume", action="store_true", help=f"continue from OUT/{STATE_FILE}")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = pick_device(force_cpu=args.force_cpu)
+    preset = get_preset(args.preset)
+    t0 = time.perf_counter()
+    docs = load_documents(args.corpus, n_chars=args.n_chars, seed=args.seed)
+    tok_src = args.tokenizer or (
+        args.out if args.resume and (args.out / "tokenizer.json").exists() else None
+    )
+    tokenizer = load_tokenizer(tok_src) if tok_src else train_tokenizer(docs, args.vocab_size)
+    data = TokenData.from_documents(docs, tokenizer)
+    model = build_model(preset, tokenizer, seed=args.seed)
+    cfg = TrainConfig(
+        steps=args.steps,
+        lr=args.lr,
+        batch_size=args.batch_size,
+        block_size=args.block_size or preset.n_positions,
+        warmup_steps=args.warmup_steps,
+        eval_every=args.eval_every,
+        seed=args.seed,
+    )
+    trainer = Trainer(model, tokenizer, data, cfg, device=device)
+    for note in trainer.notes:
+        print(f"clamped: {note}", file=sys.stderr)
+    if args.resume and (args.out / STATE_FILE).exists():
+        trainer.load_state_dict(torch.load(args.out / STATE_FILE, weights_only=False))
+    print(
+        f"{args.preset}: {trainer.model.num_parameters():,} params on {device_label(device)}; "
+        f"{len(data.train):,} train / {len(data.val):,} val tokens "
+        f"(prep {time.perf_counter() - t0:.1f}s)",
+        file=sys.stderr,
+    )
+
+    def save() -> None:
+        save_model(trainer.model, tokenizer, args.out)
+        torch.save(trainer.state_dict(), args.out / STATE_FILE)
+        record = {
+            "preset": preset.as_dict(),
+            "corpus": args.corpus,
+            "n_chars": args.n_chars,
+            "vocab_size": len(tokenizer),
+            "train": trainer.config.__dict__,
+            "step": trainer.step,
+            "train_time_s": round(trainer.elapsed_s, 1),
+            "last_val_loss": last.get("val_loss"),
+            "last_val_bpb": last.get("val_bpb"),
+            "n_params": trainer.model.num_parameters(),
+            "device": device_label(device),
+            "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, {platform.processor() or platform.system()}",
+            "command": "python -m models.train "
+            + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:])),
+        }
+        (args.out / "training.json").write_text(json.dumps(record, indent=2))
+
+    last: dict = {}
+    bar = tqdm(total=trainer.config.steps, initial=trainer.step, unit="step", dynamic_ncols=True)
+    for ev in trainer.run():
+        if ev.kind == "step":
+            bar.update(1)
+            bar.set_postfix(loss=f"{ev.loss:.3f}", tok_s=f"{ev.tokens_per_s:,.0f}")
+            if ev.step % args.save_every == 0:
+                save()
+        elif ev.kind == "eval":
+            last = {"val_loss": round(ev.val_loss, 4), "val_bpb": round(ev.val_bpb, 4)}
+            bar.write(f"step {ev.step}: val loss {ev.val_loss:.3f}, {ev.val_bpb:.3f} bits/byte")
+        elif ev.kind == "error":
+            bar.write(f"error: {ev.message}")
+            break
+    bar.close()
+    save()
+    write_model_card(args.out)
+    print(f"saved {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

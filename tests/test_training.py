@@ -1,0 +1,141 @@
+import math
+
+import pytest
+import torch
+
+from models.corpora import (
+    CorpusError,
+    load_documents,
+    markdown_play_to_text,
+    shakespeare_text,
+    validate_user_text,
+)
+from models.train import IGNORE, TokenData, TrainConfig, Trainer, bits_per_byte, lm_loss, lr_at
+from tests.conftest import SAMPLE_TEXTS
+
+
+def _data(tok, n=40):
+    return TokenData.from_documents(list(SAMPLE_TEXTS.values()) * n, tok)
+
+
+def test_a_few_steps_lower_the_loss_and_change_every_parameter(tiny_lm):
+    model = tiny_lm.model
+    before = {n: p.detach().clone() for n, p in model.named_parameters()}
+    cfg = TrainConfig(
+        steps=40, lr=3e-3, batch_size=8, block_size=32, warmup_steps=5, eval_every=20, seed=0
+    )
+    trainer = Trainer(model, tiny_lm.tokenizer, _data(tiny_lm.tokenizer), cfg, device="cpu")
+    first_val = trainer.evaluate()
+    events = list(trainer.run())
+    assert events[-1].kind == "done" and trainer.step == 40
+    assert trainer.evaluate() < first_val - 0.5
+    steps = [e for e in events if e.kind == "step"]
+    assert sum(e.loss for e in steps[-5:]) / 5 < sum(e.loss for e in steps[:5]) / 5
+    for name, p in model.named_parameters():
+        assert not torch.equal(p, before[name]), f"{name} did not change"
+    evals = [e for e in events if e.kind == "eval"]
+    assert [e.step for e in evals] == [20, 40] and all(e.val_bpb > 0 for e in evals)
+
+
+def test_stop_and_resume_continue_the_same_run(tiny_tokenizer):
+    from models.config import get_preset
+    from models.model import build_model
+
+    preset = get_preset("nano", n_layer=1, n_head=2, n_embd=16, n_positions=32)
+    cfg = TrainConfig(steps=12, lr=1e-3, batch_size=4, block_size=16, warmup_steps=3, eval_every=0)
+    data = _data(tiny_tokenizer, 10)
+    straight = Trainer(build_model(preset, tiny_tokenizer), tiny_tokenizer, data, cfg, device="cpu")
+    list(straight.run())
+
+    first = Trainer(build_model(preset, tiny_tokenizer), tiny_tokenizer, data, cfg, device="cpu")
+    for ev in first.run():
+        if ev.step == 5:
+            first.request_stop()
+    assert first.step == 5 and first.history[-1].kind == "stopped"
+    state = first.state_dict()
+    second = Trainer(
+        build_model(preset, tiny_tokenizer, seed=99), tiny_tokenizer, data, cfg, device="cpu"
+    )
+    second.load_state_dict(state)
+    assert [e.lr for e in second.run() if e.kind == "step"][0] == pytest.approx(lr_at(5, cfg))
+    assert second.step == 12
+    for a, b in zip(straight.model.parameters(), second.model.parameters(), strict=True):
+        torch.testing.assert_close(a, b)
+
+
+def test_nan_loss_stops_with_an_explanation(tiny_lm):
+    cfg = TrainConfig(steps=5, lr=1e-3, batch_size=2, block_size=16, eval_every=0)
+    trainer = Trainer(
+        tiny_lm.model, tiny_lm.tokenizer, _data(tiny_lm.tokenizer, 5), cfg, device="cpu"
+    )
+    with torch.no_grad():
+        tiny_lm.model.transformer.wte.weight.fill_(float("nan"))
+    events = list(trainer.run())
+    assert events[-1].kind == "error" and "learning rate" in events[-1].message
+
+
+def test_absurd_settings_are_clamped_and_short_text_refused(tiny_lm):
+    cfg = TrainConfig(steps=10**9, lr=100.0, batch_size=0, block_size=10_000)
+    checked, notes = cfg.checked(context_length=32)
+    assert (checked.steps, checked.lr, checked.batch_size, checked.block_size) == (
+        1_000_000,
+        1.0,
+        1,
+        32,
+    )
+    assert len(notes) == 4
+    tiny = TokenData.from_documents(["hi"], tiny_lm.tokenizer)
+    with pytest.raises(ValueError, match="fewer than one block"):
+        Trainer(tiny_lm.model, tiny_lm.tokenizer, tiny, TrainConfig(block_size=16), device="cpu")
+
+
+def test_loss_and_bits_per_byte_formulas():
+    logits = torch.tensor([[[2.0, 0.0, 0.0], [0.0, 1.0, 0.0]]])  # (1, 2, 3)
+    targets = torch.tensor([[0, IGNORE]])
+    expected = -math.log(math.exp(2) / (math.exp(2) + 2))  # only the first position counts
+    assert lm_loss(logits, targets).item() == pytest.approx(expected)
+    assert bits_per_byte(math.log(2), 0.25) == pytest.approx(0.25)
+
+
+def test_schedule_warms_up_then_decays_to_the_floor():
+    cfg = TrainConfig(steps=100, lr=1.0, warmup_steps=10, min_lr_ratio=0.1)
+    assert lr_at(0, cfg) == pytest.approx(0.1) and lr_at(9, cfg) == pytest.approx(1.0)
+    assert lr_at(10, cfg) == pytest.approx(1.0) and lr_at(100, cfg) == pytest.approx(0.1)
+    assert all(lr_at(s, cfg) >= lr_at(s + 1, cfg) for s in range(10, 100))
+
+
+def test_validation_split_is_held_out(tiny_tokenizer):
+    docs = [f"document number {i}." for i in range(100)]
+    data = TokenData.from_documents(docs, tiny_tokenizer)
+    val_text = tiny_tokenizer.decode(data.val.tolist())
+    assert "number 95." in val_text and "number 5." not in val_text
+
+
+def test_shakespeare_corpus_from_site_packages():
+    text = shakespeare_text(1_000_000)
+    assert len(text) == 1_000_000 and "**" not in text[:5000]
+    assert load_documents("shakespeare", n_chars=1000) == [text[:1000]]
+    assert markdown_play_to_text("**HAMLET**  \nTo be\n") == "HAMLET:\nTo be\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
+        (b"\xff\xfe\xfd", "UTF-8"),
+        (bytes(range(1, 32)) * 20, "binary"),
+        ("x" * 11, "limit"),
+    ],
+)
+def test_user_text_validation(data, message):
+    with pytest.raises(CorpusError, match=message):
+        validate_user_text(data, max_bytes=10 if message == "limit" else 5_000_000)
+
+
+def test_user_text_accepts_any_language():
+    text = SAMPLE_TEXTS["ja"] + SAMPLE_TEXTS["emoji"] + "\n\tTabs and\r\nnewlines."
+    assert validate_user_text(text.encode()) == text
+    with pytest.raises(CorpusError, match="unknown corpus"):
+        load_documents("wikipedia")
