@@ -1,0 +1,96 @@
+"""Language state and text lookup: UI strings from ``lessons/<lang>/ui.toml``, lessons from ``.md``.
+
+The pure functions (``ui_strings``, ``text_for``, ``lesson_for``) take the language
+explicitly and are what the tests use; ``t`` and ``lesson_text`` read the selected
+language from ``st.session_state``.
+
+>>> text_for("en", "page.tokenization.title")
+'Tokenization'
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch", "ja": "日本語"}
+DEFAULT_LANG = "en"
+LANG_KEY = "lang"  # the sidebar's language widget key, and the ``?lang=`` query parameter
+LESSONS_DIR = Path(__file__).resolve().parent.parent / "lessons"
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """``{"a": {"b": "x"}}`` → ``{"a.b": "x"}``: TOML tables become dotted keys."""
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+@functools.lru_cache(maxsize=len(LANGUAGES))
+def ui_strings(lang: str) -> dict[str, str]:
+    """All UI strings of ``lang`` as a flat, read-only-by-convention dict (dotted keys)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {sorted(LANGUAGES)}")
+    with open(LESSONS_DIR / lang / "ui.toml", "rb") as f:
+        return _flatten(tomllib.load(f))
+
+
+def text_for(lang: str, key: str, **fmt: object) -> str:
+    """The UI string ``key`` in ``lang``, falling back to English; KeyError if missing everywhere.
+
+    ``fmt`` fills ``{placeholders}`` with ``str.format``; without it the text is returned as is.
+    """
+    strings = ui_strings(lang)
+    if key in strings:
+        text = strings[key]
+    elif key in ui_strings(DEFAULT_LANG):
+        text = ui_strings(DEFAULT_LANG)[key]
+    else:
+        raise KeyError(f"no UI string {key!r} in lessons/{lang}/ui.toml nor lessons/en/ui.toml")
+    return text.format(**fmt) if fmt else text
+
+
+def lesson_for(lang: str, page: str) -> str:
+    """Markdown of ``lessons/<lang>/<page>.md``, falling back to English; FileNotFoundError if none."""
+    for candidate in (lang, DEFAULT_LANG):
+        path = LESSONS_DIR / candidate / f"{page}.md"
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise FileNotFoundError(f"no lesson text lessons/{lang}/{page}.md (nor an English one)")
+
+
+def current_lang() -> str:
+    """The selected language code; on a session's first run, taken from ``?lang=xx`` if valid."""
+    lang = st.session_state.get(LANG_KEY)
+    if lang not in LANGUAGES:
+        wanted = st.query_params.get(LANG_KEY)
+        lang = wanted if wanted in LANGUAGES else DEFAULT_LANG
+        st.session_state[LANG_KEY] = lang
+    return lang
+
+
+def t(key: str, **fmt: object) -> str:
+    """The UI string ``key`` in the selected language (see ``text_for``)."""
+    return text_for(current_lang(), key, **fmt)
+
+
+def lesson_text(page: str) -> str:
+    """The lesson markdown for ``page`` in the selected language (see ``lesson_for``)."""
+    return lesson_for(current_lang(), page)
+
+
+def format_params(n: int, lang: str | None = None) -> str:
+    """A parameter count for people: 3_412_000 → '3.4 M parameters' (in ``lang``'s words)."""
+    lang = lang or current_lang()
+    digits = 1 if n >= 1_000_000 else 2
+    number = f"{n / 1e6:.{digits}f}".replace(".", text_for(lang, "format.decimal_sep"))
+    return text_for(lang, "sidebar.params", n=number)

@@ -1,0 +1,71 @@
+"""The sidebar shared by every page: language, model choice, and what is loaded where."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from app.i18n import LANG_KEY, LANGUAGES, current_lang, format_params, t
+from app.resources import MODEL_PATH_KEY, TRAIN_COMMAND, default_model_path, try_load
+from models.device import device_label
+from models.model import list_local_models
+
+CHOICE_KEY = "model_choice"  # selectbox over the shipped models
+CUSTOM_KEY = "model_custom_path"  # text field: any local Hugging Face model folder
+
+
+def _language_switch() -> str:
+    """The language selectbox; keeps ``?lang=`` in the URL in step so links can be shared."""
+    current_lang()  # seeds session_state from ?lang= before the widget exists
+    lang = st.selectbox(
+        t("sidebar.language"), list(LANGUAGES), format_func=LANGUAGES.__getitem__, key=LANG_KEY
+    )
+    if st.query_params.get(LANG_KEY) != lang:
+        st.query_params[LANG_KEY] = lang
+    return lang
+
+
+def _model_choice() -> None:
+    """Model selector; stores the loaded model's folder (or None) in session_state."""
+    default = default_model_path()
+    options = [str(p) for p in list_local_models()]
+    if default not in options:
+        options.insert(0, default)
+    missing = t("sidebar.not_trained")
+    labels = {  # built now, not inside format_func, so the labels are in this run's language
+        p: Path(p).name + ("" if (Path(p) / "config.json").is_file() else f" {missing}")
+        for p in options
+    }
+    chosen = st.selectbox(t("sidebar.model"), options, format_func=labels.get, key=CHOICE_KEY)
+    custom = st.text_input(
+        t("sidebar.custom_path"), key=CUSTOM_KEY, help=t("sidebar.custom_path_help")
+    ).strip()
+
+    with st.spinner(t("sidebar.loading")):
+        model, error = try_load(custom) if custom else (None, None)
+        if custom and model is None:
+            st.error(t("sidebar.bad_path", path=custom, error=error))
+        if model is None:
+            model, error = try_load(chosen)
+
+    if model is None:
+        st.session_state[MODEL_PATH_KEY] = None
+        st.warning(t("sidebar.no_model", path=chosen))
+        st.code(TRAIN_COMMAND, language="bash")
+        if (Path(chosen) / "config.json").is_file():  # there is a model, but it did not load
+            st.caption(error)
+        return
+    st.session_state[MODEL_PATH_KEY] = str(model.path)
+    params = format_params(model.n_params)
+    st.caption(
+        t("sidebar.loaded", name=model.name, params=params, device=device_label(model.device))
+    )
+
+
+def render_sidebar() -> None:
+    """Draw the shared sidebar (call once per run, from the entry point, before the page)."""
+    with st.sidebar:
+        _language_switch()
+        st.divider()
+        _model_choice()
