@@ -1,4 +1,4 @@
-"""Language state and text lookup: UI strings from ``lessons/<lang>/ui.toml``, lessons from ``.md``.
+"""Language state and text lookup: UI strings from ``lessons/<lang>/*.toml``, lessons from ``.md``.
 
 The pure functions (``ui_strings``, ``text_for``, ``lesson_for``) take the language
 explicitly and are what the tests use; ``t`` and ``lesson_text`` read the selected
@@ -37,11 +37,19 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 @functools.lru_cache(maxsize=len(LANGUAGES))
 def ui_strings(lang: str) -> dict[str, str]:
-    """All UI strings of ``lang`` as a flat, read-only-by-convention dict (dotted keys)."""
+    """All UI strings of ``lang`` (every ``lessons/<lang>/*.toml``) as one flat dict of dotted keys."""
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {sorted(LANGUAGES)}")
-    with open(LESSONS_DIR / lang / "ui.toml", "rb") as f:
-        return _flatten(tomllib.load(f))
+    merged: dict[str, str] = {}
+    # ui.toml holds the shared strings; each lesson page may add its own <page>.toml.
+    for path in sorted((LESSONS_DIR / lang).glob("*.toml")):
+        with open(path, "rb") as f:
+            strings = _flatten(tomllib.load(f))
+        clash = merged.keys() & strings.keys()
+        if clash:
+            raise ValueError(f"{path} repeats UI keys defined in another file: {sorted(clash)}")
+        merged.update(strings)
+    return merged
 
 
 def text_for(lang: str, key: str, **fmt: object) -> str:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 # Story openings per language; the samples in the card continue them.
 SAMPLE_PROMPTS: dict[str, list[str]] = {
-    "en": ["Once upon a time", "Mia"],
-    "de": ["Es war einmal", "Eines Tages"],
-    "ja": ["むかしむかし、", "ある日、"],
+    "en": ["Once upon a time", "It was"],
+    "de": ["Es war einmal", "An einem"],
+    "ja": ["むかしむかし、", "ある"],
 }
 
 

@@ -29,3 +29,7 @@ def tiny_lm(tiny_tokenizer) -> LoadedModel:
     preset = get_preset("nano", n_layer=2, n_head=2, n_embd=32, n_positions=32)
     model = build_model(preset, tiny_tokenizer, seed=0).eval()
     return LoadedModel(model, tiny_tokenizer, "tiny", torch.device("cpu"))
+
+
+# Real-browser fixtures (session-wide: one server, one Chromium), for every test_browser*.py.
+from tests.browser_support import browser, server  # noqa: E402, F401

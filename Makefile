@@ -1,0 +1,57 @@
+# Glassbox: the README's two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+# apt needs root; use sudo when we are not root and sudo exists.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: run test install install-dev system-deps lint bench checkpoint clean
+
+# The environment is rebuilt only when a requirements file changes.
+$(VENV)/.installed: requirements.txt requirements-nodeps.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --no-deps -r requirements-nodeps.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+## Create .venv, install everything and serve the app on http://localhost:$(PORT)
+run: install
+	$(BIN)/streamlit run app/main.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+## Debian's Chromium (+ emoji and CJK fonts) for the real-browser tests; never `playwright install`.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends \
+			chromium fonts-noto-color-emoji fonts-noto-cjk; \
+	fi
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## Install everything and run the whole suite: lint, unit, page (AppTest) and browser tests.
+test: install-dev system-deps lint
+	$(BIN)/python -m pytest -q --timeout 600
+
+## Benchmarks: print JSON figures.
+bench: install
+	$(BIN)/python -m bench
+
+## Retrain the shipped checkpoint (see its MODEL_CARD.md for the exact command used).
+checkpoint: install
+	$(BIN)/python -m models.train --preset small --corpus tiny-stories --out models/checkpoints/tiny-stories \
+		--n-chars 12000000 --steps 3000 --lr 2e-3 --batch-size 16 --warmup-steps 100 --eval-every 250 --save-every 250
+
+clean:
+	rm -rf $(VENV) test-output .pytest_cache .ruff_cache

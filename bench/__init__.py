@@ -1,0 +1,1 @@
+"""Benchmarks: each module has ``run() -> dict`` of figures; ``python -m bench`` prints them as JSON."""

@@ -1,0 +1,53 @@
+"""Foundation figures: checkpoint load time, forward latency, nano training speed on CPU."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import torch
+
+from models.config import get_preset
+from models.corpora import shakespeare_text
+from models.model import DEFAULT_CHECKPOINT, build_model, load_model
+from models.tokenizer import train_tokenizer
+from models.train import TokenData, TrainConfig, Trainer
+
+
+def _median_ms(fn, repeat: int = 20) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return round(statistics.median(times), 2)
+
+
+def run() -> dict:
+    t = time.perf_counter()
+    lm = load_model(DEFAULT_CHECKPOINT, device="cpu")
+    load_s = time.perf_counter() - t
+    vocab = len(lm.tokenizer)
+    forward = {}
+    for n in (64, 256):
+        n_eff = min(n, lm.context_length)
+        ids = torch.randint(0, vocab, (1, n_eff))
+        with torch.no_grad():
+            forward[f"forward_{n}_tokens_ms"] = _median_ms(lambda ids=ids: lm.model(input_ids=ids))
+
+    text = shakespeare_text(300_000)
+    tok = train_tokenizer([text], vocab_size=2048)
+    data = TokenData.from_documents([text], tok)
+    cfg = TrainConfig(steps=40, batch_size=16, block_size=128, eval_every=0, warmup_steps=5)
+    trainer = Trainer(build_model(get_preset("nano"), tok), tok, data, cfg, device="cpu")
+    rates = [ev.tokens_per_s for ev in trainer.run() if ev.kind == "step"]
+    return {
+        "checkpoint": str(DEFAULT_CHECKPOINT.name),
+        "checkpoint_params": lm.n_params,
+        "checkpoint_load_s": round(load_s, 3),
+        **forward,
+        "nano_train_tokens_per_s_cpu": round(rates[-1]),
+        "nano_train_setup": "nano preset (4×4×128), batch 16 × 128 tokens, AdamW, 40 steps, Shakespeare 300 kB",
+        "torch_threads": torch.get_num_threads(),
+    }
