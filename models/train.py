@@ -12,6 +12,7 @@ import math
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from typing import Protocol
 
 import torch
 import torch.nn.functional as F
@@ -81,6 +82,18 @@ class TrainConfig:
         return replace(self, **setattr_), notes
 
 
+class BatchSource(Protocol):
+    """What the trainer needs from data (``TokenData``, ``models.sft.DialogueData``)."""
+
+    def batch(
+        self, split: str, batch_size: int, block_size: int, generator: torch.Generator
+    ) -> tuple[torch.Tensor, torch.Tensor]: ...
+
+    def tokens_per_byte(self, split: str) -> float: ...
+
+    def validate(self, block_size: int) -> None: ...
+
+
 @dataclass
 class TokenData:
     """Token ids for training and validation, and bytes per token of each (for bits per byte)."""
@@ -125,6 +138,25 @@ class TokenData:
     def tokens_per_byte(self, split: str) -> float:
         ids, nb = (self.train, self.train_bytes) if split == "train" else (self.val, self.val_bytes)
         return len(ids) / max(nb, 1)
+
+    def validate(self, block_size: int) -> None:
+        """Raise ValueError when the text is too short for one training block."""
+        if len(self.train) <= block_size + 1:
+            raise ValueError(
+                f"the training text has {len(self.train)} tokens, fewer than one block of "
+                f"{block_size + 1}; add more text or lower the block size"
+            )
+
+    def batch(
+        self, split: str, batch_size: int, block_size: int, generator: torch.Generator
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Random windows: inputs x (B, T) and next-token targets y (B, T)."""
+        ids = self.train if split == "train" else self.val
+        T = min(block_size, len(ids) - 1)
+        starts = torch.randint(0, len(ids) - T, (batch_size,), generator=generator).tolist()
+        x = torch.stack([ids[s : s + T] for s in starts])
+        y = torch.stack([ids[s + 1 : s + 1 + T] for s in starts])
+        return x, y
 
 
 @dataclass
@@ -184,7 +216,11 @@ def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.Adam
 
 
 class Trainer:
-    """Trains a causal LM on ``TokenData``; knows nothing about pages or printing.
+    """Trains a causal LM; knows nothing about pages, printing, or how batches are laid out.
+
+    ``data`` is anything with ``batch(split, batch_size, block_size, generator) -> (x, y)``,
+    ``tokens_per_byte(split)`` and ``validate(block_size)``: ``TokenData`` (windows of running
+    text) or ``models.sft.DialogueData`` (one padded dialogue per row, prompts masked).
 
     Batches are drawn from a seeded generator, so a run is reproducible, and
     ``state_dict`` / ``load_state_dict`` let a stopped run resume where it was.
@@ -194,7 +230,7 @@ class Trainer:
         self,
         model: PreTrainedModel,
         tokenizer: PreTrainedTokenizerBase,
-        data: TokenData,
+        data: BatchSource,
         config: TrainConfig,
         device: torch.device | str | None = None,
     ) -> None:
@@ -202,11 +238,7 @@ class Trainer:
             getattr(model.config, "n_positions", None) or model.config.max_position_embeddings
         )
         self.config, self.notes = config.checked(ctx)
-        if len(data.train) <= self.config.block_size + 1:
-            raise ValueError(
-                f"the training text has {len(data.train)} tokens, fewer than one block of "
-                f"{self.config.block_size + 1}; add more text or lower the block size"
-            )
+        data.validate(self.config.block_size)
         self.device = torch.device(device) if device is not None else pick_device()
         self.model = model.to(self.device)
         self.tokenizer = tokenizer
@@ -222,14 +254,10 @@ class Trainer:
     def get_batch(
         self, split: str, generator: torch.Generator | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Random windows: inputs x (B, T) and next-token targets y (B, T)."""
-        ids = self.data.train if split == "train" else self.data.val
-        T = min(self.config.block_size, len(ids) - 1)
-        starts = torch.randint(
-            0, len(ids) - T, (self.config.batch_size,), generator=generator or self.generator
+        """A batch from the data: inputs x (B, T) and targets y (B, T), on the device."""
+        x, y = self.data.batch(
+            split, self.config.batch_size, self.config.block_size, generator or self.generator
         )
-        x = torch.stack([ids[s : s + T] for s in starts.tolist()])
-        y = torch.stack([ids[s + 1 : s + 1 + T] for s in starts.tolist()])
         return x.to(self.device), y.to(self.device)
 
     # -- measuring ----------------------------------------------------------
@@ -295,8 +323,7 @@ class Trainer:
         end = cfg.steps if steps is None else min(cfg.steps, self.step + steps)
         self._stop = False
         self.model.train()
-        tokens_per_step = cfg.batch_size * min(cfg.block_size, len(self.data.train) - 1)
-        t_start, elapsed0, step0 = time.perf_counter(), self.elapsed_s, self.step
+        t_start, elapsed0, step0, n_tokens = time.perf_counter(), self.elapsed_s, self.step, 0
         while self.step < end:
             if self._stop:
                 yield self._event("stopped", message="stopped on request")
@@ -305,6 +332,7 @@ class Trainer:
             for group in self.optimizer.param_groups:
                 group["lr"] = lr
             x, y = self.get_batch("train")
+            n_tokens += x.numel()
             loss = lm_loss(self.model(input_ids=x).logits, y)
             loss_value = float(loss.detach())
             if not math.isfinite(loss_value):
@@ -321,7 +349,7 @@ class Trainer:
             self.step += 1
             now = time.perf_counter()
             self.elapsed_s = elapsed0 + (now - t_start)
-            rate = tokens_per_step * (self.step - step0) / max(now - t_start, 1e-9)
+            rate = n_tokens / max(now - t_start, 1e-9)
             eta = (end - self.step) * (now - t_start) / max(self.step - step0, 1)
             yield self._event(
                 "step",
