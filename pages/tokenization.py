@@ -1,8 +1,96 @@
-"""Tokenization: how text becomes tokens and numbers (placeholder: title and what comes next)."""
+"""Tokenization: how text becomes tokens and numbers, four tokenizers side by side, BPE live."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-from app.i18n import t
+from app import token_view as tv
+from app.i18n import LANGUAGES, current_lang, lesson_text, t, text_for
+from app.resources import current_model
+from models.bpe_steps import MAX_TRAIN_CHARS
+from models.token_compare import QUIRKS, Encoder, clean_text, count_rows
+
+lang = current_lang()
+intro, cost, bpe, quirks, check = lesson_text("tokenization").split("<!-- next -->")
 
 st.title(t("page.tokenization.title"), anchor=False)
-st.info(t("page.tokenization.coming"), icon=":material/construction:")
+st.markdown(intro)
+
+# --- Your text, four tokenizers side by side -------------------------------------------------
+lm = current_model()
+if lm is None:
+    st.warning(t("tokenization.ours_missing"), icon=":material/info:")
+encoders = tv.encoders(lm)
+
+
+@st.fragment  # an edit reruns only this part, not the chart, the stepper and the quirks below
+def your_text(encoders: dict[str, Encoder]) -> None:
+    raw = st.text_area(
+        t("tokenization.input_label"),
+        value=t("tokenization.sample"),
+        help=t("tokenization.input_help"),
+        key=f"tok_text_{lang}",  # one field per language: switching language shows its sample
+        height=120,
+    )
+    text, n_surrogates = clean_text(raw)
+    if n_surrogates:
+        st.warning(t("tokenization.surrogates", n=n_surrogates), icon=":material/warning:")
+    if not text:
+        st.info(t("tokenization.empty"), icon=":material/edit:")
+    view = st.segmented_control(
+        t("tokenization.view_label"),
+        tv.VIEWS,
+        format_func=lambda v: t(f"tokenization.view.{v}"),
+        default="text",
+        key="tok_view",
+    )
+    columns = st.columns(2)
+    for i, encode in enumerate(encoders.values()):
+        with columns[i % 2]:
+            tv.show_tokens(encode(text), view or "text")
+
+
+your_text(encoders)
+
+# --- Cost per language -----------------------------------------------------------------------
+st.markdown(cost)
+own = st.text_input(t("tokenization.own_label"), key=f"tok_own_{lang}", max_chars=500)
+sentences = {code: text_for(code, "tokenization.cost_sentence") for code in LANGUAGES}
+names = dict(LANGUAGES)
+if own.strip():
+    sentences["own"], names["own"] = own, t("tokenization.own_name")
+rows = count_rows(sentences, encoders)
+st.plotly_chart(tv.cost_chart(rows, names), theme=None, config={"displayModeBar": False})
+
+# --- Watch BPE learn -------------------------------------------------------------------------
+st.markdown(bpe)
+bpe_text = st.text_area(
+    t("tokenization.bpe_text_label"), value=t("tokenization.bpe_sample"), key=f"tok_bpe_{lang}"
+)
+n_merges = st.slider(
+    t("tokenization.bpe_merges_label"),
+    1,
+    300,
+    40,
+    help=t("tokenization.bpe_merges_help"),
+    key="tok_merges",
+)
+if len(bpe_text) > MAX_TRAIN_CHARS:
+    st.caption(t("tokenization.bpe_cut", n=f"{MAX_TRAIN_CHARS:,}"))
+run = tv.bpe_run(bpe_text, n_merges)
+if run.merges:
+    tv.bpe_stepper(run)
+else:
+    st.info(t("tokenization.bpe_none"), icon=":material/info:")
+
+# --- Quirks ----------------------------------------------------------------------------------
+st.markdown(quirks)
+tabs = st.tabs([t(f"tokenization.quirk.{kind}") for kind in QUIRKS])
+for tab, (kind, examples) in zip(tabs, QUIRKS.items(), strict=True):
+    with tab:
+        st.caption(t(f"tokenization.quirk_note.{kind}"))
+        st.markdown(tv.quirk_table(examples, encoders), unsafe_allow_html=True)
+
+# --- Check your understanding ----------------------------------------------------------------
+st.markdown(check)
+tv.quiz()

@@ -1,0 +1,264 @@
+"""Streamlit and plotly pieces of the tokenization page: chips, the cost chart, the BPE stepper.
+
+Every token and every piece of user text goes through ``app.render`` (``token_display``,
+``escape_text``) before it reaches HTML. Drawing is capped (``MAX_DRAWN``); counting is not.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from app.i18n import t
+from app.render import CHIP_BACKGROUNDS, OKABE_ITO, escape_text, token_display
+from models.bpe_steps import BPERun, train_bpe
+from models.encodings import REFERENCE_ENCODINGS, get_encoding
+from models.model import LoadedModel
+from models.token_compare import (
+    Encoder,
+    Tokenized,
+    byte_hex,
+    clean_text,
+    hf_tokenize,
+    text_facts,
+    tiktoken_tokenize,
+)
+
+REFERENCES = ("gpt2", "cl100k_base", "o200k_base")  # beside ours, in age order
+MAX_DRAWN = 600  # chips drawn per tokenizer; 4 × 600 spans keep a redraw well under 250 ms
+VIEWS = ("text", "ids", "bytes")
+# One Okabe–Ito colour per tokenizer in the chart (yellow left out: too pale on white).
+SERIES_COLOURS = {"ours": OKABE_ITO[5], "gpt2": OKABE_ITO[1], "cl100k_base": OKABE_ITO[2]}
+SERIES_COLOURS["o200k_base"] = OKABE_ITO[4]
+
+_CSS = "".join(
+    f".gb-c{k}{{background:{bg};border:1px solid {OKABE_ITO[k]}}}"
+    for k, bg in enumerate(CHIP_BACKGROUNDS)
+) + (
+    ".gb-t{color:#111;border-radius:4px;padding:0 4px;margin:2px 1px;display:inline-block;"
+    "min-width:.6em;white-space:pre;unicode-bidi:isolate;font-family:ui-monospace,monospace}"
+    ".gb-row{line-height:2.1;font-size:1.05rem}"
+)
+
+
+@st.cache_resource(show_spinner=False)
+def reference(name: str):
+    """A tiktoken encoding, loaded once per process (tiktoken objects are read-only)."""
+    return get_encoding(name)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _bpe_run(text: str, n_merges: int) -> BPERun:
+    return train_bpe(text, n_merges)
+
+
+def bpe_run(text: str, n_merges: int) -> BPERun:
+    """A BPE training run, shared by every session: read it, never change it.
+
+    Lone surrogates are swapped for U+FFFD first: the cache cannot hash them.
+    """
+    return _bpe_run(clean_text(text)[0], n_merges)
+
+
+def encoders(lm: LoadedModel | None) -> dict[str, Encoder]:
+    """Tokenizer name → function text → Tokenized: ours first (if loaded), then the references."""
+    out: dict[str, Encoder] = {}
+    if lm is not None:
+        out["ours"] = lambda s: hf_tokenize(lm.tokenizer, s)
+    for name in REFERENCES:
+        out[name] = lambda s, name=name: tiktoken_tokenize(reference(name), s, name)
+    return out
+
+
+def label(name: str) -> str:
+    """Display name of a tokenizer."""
+    return t("tokenization.ours") if name == "ours" else REFERENCE_ENCODINGS[name]
+
+
+def _chip_text(piece: bytes, tid: int, view: str) -> str:
+    if view == "ids":
+        return str(tid)
+    if view == "bytes":
+        return byte_hex(piece) or "∅"
+    return token_display(piece) or "∅"
+
+
+def chips_html(ids: list[int], pieces: list[bytes], view: str = "text", cap: int = MAX_DRAWN):
+    """Tokens as coloured chips (safe HTML); id and bytes in each chip's tooltip.
+
+    Returns ``(html, drawn)``: at most ``cap`` chips are drawn.
+    """
+    spans = []
+    for i, (tid, piece) in enumerate(zip(ids[:cap], pieces[:cap], strict=True)):
+        tip = escape_text(f"id {tid} · {byte_hex(piece)} · {token_display(piece)}")
+        spans.append(
+            f'<span class="gb-t gb-c{i % len(OKABE_ITO)}" title="{tip}">'
+            f"{_chip_text(piece, tid, view)}</span>"
+        )
+    return f'<style>{_CSS}</style><div class="gb-row">{"".join(spans)}</div>', len(spans)
+
+
+def show_tokens(tk: Tokenized, view: str, cap: int = MAX_DRAWN) -> None:
+    """One tokenizer's card: name, counts, the chips (capped, with a notice when capped)."""
+    with st.container(border=True):
+        st.markdown(f"**{label(tk.name)}**")
+        st.caption(
+            t(
+                "tokenization.counts",
+                tokens=f"{tk.n_tokens:,}",
+                chars=f"{tk.n_chars:,}",
+                ratio=f"{tk.chars_per_token:.2f}",
+            )
+        )
+        if not tk.ids:
+            st.caption(t("tokenization.no_tokens"))
+            return
+        html, drawn = chips_html(tk.ids, tk.pieces, view, cap)
+        st.markdown(html, unsafe_allow_html=True)
+        if drawn < tk.n_tokens:
+            st.caption(t("tokenization.capped", drawn=f"{drawn:,}", total=f"{tk.n_tokens:,}"))
+
+
+def cost_chart(rows: list[dict[str, object]], text_labels: dict[str, str]) -> go.Figure:
+    """Grouped bars: tokens per text (x) per tokenizer (colour), numbers on the bars."""
+    fig = go.Figure()
+    for name in dict.fromkeys(r["tokenizer"] for r in rows):
+        mine = [r for r in rows if r["tokenizer"] == name]
+        fig.add_bar(
+            name=label(str(name)),
+            x=[text_labels[str(r["text"])] for r in mine],
+            y=[r["tokens"] for r in mine],
+            text=[r["tokens"] for r in mine],
+            textposition="outside",
+            marker_color=SERIES_COLOURS.get(str(name), OKABE_ITO[6]),
+            customdata=[[r["chars"], r["bytes"]] for r in mine],
+            hovertemplate="%{y} tokens · %{customdata[0]} chars · %{customdata[1]} bytes",
+        )
+    fig.update_layout(
+        template="plotly_white",
+        barmode="group",
+        font={"size": 18},
+        height=420,
+        margin={"t": 30, "b": 10, "l": 10, "r": 10},
+        yaxis_title=t("tokenization.cost_axis"),
+        legend={"orientation": "h", "y": -0.15, "font": {"size": 17}},
+    )
+    fig.update_xaxes(tickfont={"size": 20})
+    fig.update_yaxes(rangemode="tozero", automargin=True, tickfont={"size": 16})
+    fig.update_yaxes(title_font={"size": 18})
+    return fig
+
+
+def quirk_table(examples: tuple[str, ...], encs: dict[str, Encoder]) -> str:
+    """An HTML table: one example per row, its chips per tokenizer with the token count."""
+    head = "".join(f"<th>{escape_text(label(n))}</th>" for n in encs)
+    body = []
+    for ex in examples:
+        cells = []
+        for encode in encs.values():
+            tk = encode(ex)
+            chips, _ = chips_html(tk.ids, tk.pieces)
+            cells.append(f"<td>{chips}<small>{tk.n_tokens}</small></td>")
+        facts = text_facts(ex)
+        about = escape_text(
+            t("tokenization.facts", chars=facts.code_points, bytes=facts.utf8_bytes)
+        )
+        shown = f"<code>{token_display(ex)}</code><br><small>{about}</small>"
+        body.append(f"<tr><td>{shown}</td>{''.join(cells)}</tr>")
+    return f'<table style="font-size:1.05rem"><tr><th></th>{head}</tr>{"".join(body)}</table>'
+
+
+def _step(key: str, delta: int | None, last: int) -> None:
+    """Button callback: move the stepper (``None`` → back to the start)."""
+    now = st.session_state.get(key, 0)
+    st.session_state[key] = 0 if delta is None else max(0, min(last, now + delta))
+
+
+def _toggle(play_key: str, step_key: str, last: int) -> None:
+    """Play/pause callback; playing from the end starts again from the beginning."""
+    playing = not st.session_state.get(play_key, False)
+    st.session_state[play_key] = playing
+    if playing and st.session_state.get(step_key, 0) >= last:
+        st.session_state[step_key] = 0
+
+
+def bpe_stepper(run: BPERun, key: str = "tok_bpe") -> None:
+    """Step through ``run``'s merges: buttons, a slider, and play (a fragment that reruns)."""
+    last = len(run.merges)
+    step_key, play_key = f"{key}_step", f"{key}_play"
+    st.session_state[step_key] = max(0, min(last, st.session_state.get(step_key, 0)))
+    playing = bool(st.session_state.get(play_key))
+    st.button(
+        t("tokenization.pause" if playing else "tokenization.play"),
+        key=f"{key}_play_button",
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        on_click=_toggle,
+        args=(play_key, step_key, last),
+    )
+
+    @st.fragment(run_every=0.8 if playing else None)
+    def stepper() -> None:
+        if st.session_state.get(play_key):
+            if st.session_state[step_key] >= last:
+                st.session_state[play_key] = False  # stopped at the end: redraw without timer
+                st.rerun()
+            st.session_state[step_key] += 1
+        with st.container(horizontal=True):
+            for name, delta, icon in (
+                ("reset", None, ":material/first_page:"),
+                ("back", -1, ":material/chevron_left:"),
+                ("next", 1, ":material/chevron_right:"),
+            ):
+                st.button(
+                    t(f"tokenization.step_{name}"),
+                    key=f"{key}_{name}",
+                    icon=icon,
+                    on_click=_step,
+                    args=(step_key, delta, last),
+                )
+        k = st.slider(t("tokenization.step"), 0, last, key=step_key)
+        _show_step(run, k)
+
+    stepper()
+
+
+def _show_step(run: BPERun, k: int) -> None:
+    tokens = run.tokens_after(k)
+    if k == 0:
+        st.markdown(t("tokenization.step_zero", n=f"{len(tokens):,}"))
+    else:
+        m = run.merges[k - 1]
+        st.markdown(t("tokenization.step_info", k=k, id=m.new_id, count=m.count))
+        pair, _ = chips_html(list(m.pair), list(m.pair_bytes))
+        new, _ = chips_html([m.new_id], [run.token_bytes[m.new_id]])
+        st.markdown(
+            f'<div style="display:flex;gap:1em;align-items:center">{pair}'
+            f'<span style="font-size:1.6rem">→</span>{new}</div>',
+            unsafe_allow_html=True,
+        )
+        st.caption(t("tokenization.step_tokens", n=f"{len(tokens):,}", bytes=f"{run.n_bytes:,}"))
+    html, drawn = chips_html(tokens, [run.token_bytes[i] for i in tokens])
+    st.markdown(html, unsafe_allow_html=True)
+    if drawn < len(tokens):
+        st.caption(t("tokenization.capped", drawn=f"{drawn:,}", total=f"{len(tokens):,}"))
+    vocab = run.vocabulary(k)
+    st.markdown(t("tokenization.vocab", n=256 + len(vocab)))
+    if vocab:
+        ids = [i for i, _ in vocab]
+        st.markdown(chips_html(ids, [b for _, b in vocab], cap=300)[0], unsafe_allow_html=True)
+
+
+def quiz(key: str = "tok_quiz") -> None:
+    """The check-your-understanding question: options from the UI strings, feedback on choice."""
+    options = t("tokenization.quiz.options").split("|")
+    choice = st.radio(
+        t("tokenization.quiz.question"),
+        range(len(options)),
+        format_func=options.__getitem__,
+        index=None,
+        key=key,
+    )
+    if choice is None:
+        return
+    right = choice == int(t("tokenization.quiz.answer"))
+    (st.success if right else st.error)(t(f"tokenization.quiz.feedback.{choice}"))
