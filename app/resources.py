@@ -12,9 +12,14 @@ import os
 from pathlib import Path
 
 import streamlit as st
+import torch
 
 from models.device import pick_device
 from models.model import DEFAULT_CHECKPOINT, LoadedModel, load_model
+
+# One server answers many sessions on few cores: tiny-model forward passes are fastest and
+# steadiest on one thread each (two threads fight every other request for the same cores).
+torch.set_num_threads(int(os.environ.get("GLASSBOX_TORCH_THREADS", "1")))
 
 MODEL_PATH_KEY = "model_path"  # session_state: folder of the model the sidebar selected, or None
 MODEL_ENV = "GLASSBOX_MODEL"  # environment override of the default checkpoint folder

@@ -39,7 +39,6 @@ def prompt_ids(tokenizer: PreTrainedTokenizerBase, prompt: str) -> list[int]:
     return ids
 
 
-@torch.no_grad()
 def generate_steps(
     model: PreTrainedModel,
     tokenizer: PreTrainedTokenizerBase,
@@ -54,10 +53,25 @@ def generate_steps(
     Uses the KV cache; when the text outgrows the context window it keeps the most recent
     tokens. Same seed and settings → same tokens.
     """
+    ids = prompt_ids(tokenizer, prompt)
+    yield from continue_ids(model, tokenizer, ids, max_new_tokens, settings, seed, stop_at_eos)
+
+
+@torch.no_grad()
+def continue_ids(
+    model: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerBase,
+    ids: list[int],
+    max_new_tokens: int = 50,
+    settings: SamplingSettings | None = None,
+    seed: int = 0,
+    stop_at_eos: bool = True,
+) -> Iterator[GenStep]:
+    """``generate_steps`` for token ids (non-empty) instead of a prompt string."""
     settings = settings or SamplingSettings()
     device = next(model.parameters()).device
     ctx = context_length(model)
-    ids = prompt_ids(tokenizer, prompt)[-ctx:]
+    ids = list(ids)[-ctx:]
     gen = torch.Generator().manual_seed(seed)
     past, feed = None, ids
     for _ in range(max_new_tokens):

@@ -115,8 +115,25 @@ class NextToken:
 
 def next_token(lm: LoadedModel, text: str, settings: SamplingSettings | None = None) -> NextToken:
     """The model's distribution for the token after ``text``, before and after filtering."""
+    return next_token_for_ids(lm, encode(lm, text), settings)
+
+
+def encode_ids(lm: LoadedModel, ids: list[int]) -> Encoded:
+    """``Encoded`` for token ids we already have (e.g. a prompt plus generated tokens).
+
+    Keeps the last ``context_length`` ids like ``encode``; no ids → the end-of-text token.
+    ``tokens`` is left empty: ids alone carry no character spans.
+    """
+    ids = list(ids) or prompt_ids(lm.tokenizer, "")
+    kept = ids[-lm.context_length :]
+    return Encoded(kept, [], truncated=len(kept) < len(ids), n_tokens_total=len(ids))
+
+
+def next_token_for_ids(
+    lm: LoadedModel, enc: Encoded, settings: SamplingSettings | None = None
+) -> NextToken:
+    """``next_token`` for already encoded tokens (see ``encode`` and ``encode_ids``)."""
     settings = settings or SamplingSettings()
-    enc = encode(lm, text)
     logits = _forward(lm, enc.ids).logits[0, -1].float().cpu()  # (V,)
     before, after = filter_distribution(logits, settings)
     return NextToken(enc, before, after, entropy_bits(before), entropy_bits(after))
@@ -148,7 +165,12 @@ def logit_lens(lm: LoadedModel, text: str) -> tuple[Encoded, torch.Tensor]:
     hidden state already has the final norm applied (as in Hugging Face models), so the last
     row equals the model's actual output distribution.
     """
-    enc = encode(lm, text)
+    return logit_lens_for_ids(lm, encode(lm, text))
+
+
+@torch.no_grad()
+def logit_lens_for_ids(lm: LoadedModel, enc: Encoded) -> tuple[Encoded, torch.Tensor]:
+    """``logit_lens`` for already encoded tokens (see ``encode_ids``): (L+1, V)."""
     out = _forward(lm, enc.ids, output_hidden_states=True)
     norm, head = _final_norm(lm.model), lm.model.get_output_embeddings()
     hs = out.hidden_states  # L+1 tensors of (1, T, D)
