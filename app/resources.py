@@ -34,7 +34,7 @@ def default_model_path() -> str:
     return os.environ.get(MODEL_ENV) or str(DEFAULT_CHECKPOINT)
 
 
-def _version(path: str) -> float:
+def model_version(path: str) -> float:
     """Newest modification time of the model's files, so a retrained checkpoint is reloaded."""
     folder = Path(path)
     stamps = [p.stat().st_mtime for p in folder.glob("*") if p.is_file()]
@@ -45,7 +45,7 @@ def _version(path: str) -> float:
 def get_model(path: str, device: str, version: float = 0.0) -> LoadedModel:
     """The model in folder ``path`` on ``device``, loaded once and shared (read-only!).
 
-    ``version`` only keys the cache (see ``_version``). Raises what ``load_model`` raises,
+    ``version`` only keys the cache (see ``model_version``). Raises what ``load_model`` raises,
     e.g. FileNotFoundError for a folder without config.json; errors are not cached.
     """
     return load_model(path, device=device)
@@ -54,7 +54,7 @@ def get_model(path: str, device: str, version: float = 0.0) -> LoadedModel:
 def try_load(path: str) -> tuple[LoadedModel | None, str | None]:
     """``(model, None)`` if the folder holds a loadable model, else ``(None, why)``. Never raises."""
     try:
-        return get_model(path, str(pick_device()), _version(path)), None
+        return get_model(path, str(pick_device()), model_version(path)), None
     except FileNotFoundError as exc:
         return None, str(exc)
     except Exception as exc:  # a user-typed folder can hold anything; report, don't crash

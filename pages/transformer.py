@@ -1,8 +1,43 @@
-"""Transformer & self-attention: what each token looks at (placeholder: title and what comes next)."""
+"""Transformer & self-attention: what each token looks at, which heads have a job, and why.
+
+The page reads widgets and calls ``app.transformer_view``; computing lives in ``models/``.
+Every section can switch between the trained model and the same one at random init.
+"""
+
+from __future__ import annotations
 
 import streamlit as st
 
-from app.i18n import t
+from app import transformer_view as tv
+from app.i18n import current_lang, lesson_text, t
+from app.resources import current_model
 
 st.title(t("page.transformer.title"), anchor=False)
-st.info(t("page.transformer.coming"), icon=":material/construction:")
+lm = current_model()
+if lm is None:
+    st.info(t("transformer.no_model"), icon=":material/info:")
+    st.stop()
+
+lang = current_lang()
+sections = tv.lesson_sections(lesson_text("transformer"))
+st.markdown(sections[0][1])
+
+random_init = st.toggle(
+    t("transformer.random_toggle"), key="tf_random", help=t("transformer.random_help")
+)
+with st.spinner(t("transformer.measuring")):
+    key, model = tv.model_for(lm, random_init)
+if random_init:
+    st.caption(t("transformer.random_note"))
+
+renderers = [
+    lambda: tv.attention_section(key, model, lang),
+    lambda: tv.roles_section(key, model),
+    lambda: tv.embeddings_section(key, model, lang),
+    lambda: tv.block_section(model),
+    tv.quiz,
+]
+for (heading, body), render in zip(sections[1:], renderers, strict=False):
+    st.header(heading, anchor=False, divider="gray")
+    st.markdown(body)
+    render()

@@ -1,0 +1,81 @@
+"""The transformer page in a real headless Chromium: type a sentence, see attention, go random.
+
+Run with ``pytest -m browser tests/test_browser_transformer.py``; screenshots land in
+``test-output/screenshots/transformer-*.png``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.i18n import text_for
+from tests.browser_support import screenshot, wait_until_idle
+
+pytestmark = pytest.mark.browser
+
+HEATMAP = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+
+
+def open_transformer(browser, server: str, lang: str):
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.goto(f"{server}/transformer?lang={lang}", wait_until="domcontentloaded")
+    page.get_by_role("heading", name=text_for(lang, "page.transformer.title"), exact=True).wait_for(
+        timeout=90_000
+    )
+    wait_until_idle(page, timeout_ms=120_000)
+    return page
+
+
+def no_exception(page) -> bool:
+    return page.locator('[data-testid="stException"]').count() == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_sentence_heatmap_and_random_init(server: str, browser, lang: str) -> None:
+    page = open_transformer(browser, server, lang)
+    try:
+        page.locator(HEATMAP).first.wait_for(timeout=30_000)
+        assert no_exception(page)
+        screenshot(page, f"transformer-{lang}")
+
+        box = page.get_by_label(text_for(lang, "transformer.input"))
+        sentence = "Mia has a red ball. She throws it to Tom. <script>alert(1)</script> 🐈"
+        box.fill(sentence)
+        box.press("Control+Enter")
+        wait_until_idle(page)
+        assert no_exception(page)
+        heat = page.locator(HEATMAP).first
+        heat.wait_for(timeout=30_000)
+        assert "<script>alert(1)</script>" not in page.content()  # shown, never run
+        assert heat.locator(".xtick").count() > 10  # a label per token
+
+        page.get_by_text(text_for(lang, "transformer.random_toggle")).click()
+        wait_until_idle(page, timeout_ms=120_000)
+        page.locator(HEATMAP).first.wait_for(timeout=30_000)
+        assert no_exception(page)
+        screenshot(page, f"transformer-{lang}-random")
+    finally:
+        page.close()
+
+
+def test_grid_view_draws_every_head(server: str, browser) -> None:
+    page = open_transformer(browser, server, "en")
+    try:
+        page.get_by_text(text_for("en", "transformer.view.grid"), exact=True).click()
+        wait_until_idle(page)
+        grid = page.locator(HEATMAP).first
+        grid.wait_for(timeout=30_000)
+        assert grid.locator(".heatmaplayer image, .hm image").count() >= 1
+        assert no_exception(page)
+        screenshot(page, "transformer-grid")
+        # Click the tile of layer 2, head 3 (subplot 6 * 1 + 3 = 9): it opens large.
+        grid.locator('.nsewdrag[data-subplot="x9y9"]').click()
+        title = text_for("en", "transformer.heat_title", layer=2, head=3)
+        page.locator(HEATMAP).first.get_by_text(title).wait_for(timeout=30_000)
+        wait_until_idle(page)
+        page.get_by_text(text_for("en", "transformer.view.lines"), exact=True).click()
+        wait_until_idle(page)
+        assert no_exception(page)
+        screenshot(page, "transformer-lines")
+    finally:
+        page.close()

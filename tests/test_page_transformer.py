@@ -1,0 +1,154 @@
+"""The transformer page headless (AppTest): every control in every language, and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.i18n import LANGUAGES, text_for
+from app.resources import MODEL_ENV
+from app.transformer_view import MAX_DRAWN
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRY = str(ROOT / "app" / "main.py")
+TIMEOUT = 120  # the first run imports torch and transformers and measures the heads
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An untrained GPT-2 with 3 layers × 2 heads and 128 positions (more than MAX_DRAWN)."""
+    from models.config import get_preset
+    from models.model import build_model, save_model
+    from models.tokenizer import train_tokenizer
+
+    texts = ["the cat sat on the mat. Mia has a ball. Die Katze. 猫が座った。"] * 20
+    tokenizer = train_tokenizer(texts, 300)
+    preset = get_preset("nano", n_layer=3, n_head=2, n_embd=16, n_positions=128)
+    return save_model(build_model(preset, tokenizer), tokenizer, tmp_path_factory.mktemp("tf"))
+
+
+@pytest.fixture()
+def page(model_dir: Path, monkeypatch):
+    """Open the transformer page in a language; returns the AppTest after its first run."""
+    monkeypatch.setenv(MODEL_ENV, str(model_dir))
+
+    def open_in(lang: str = "en") -> AppTest:
+        at = AppTest.from_file(ENTRY, default_timeout=TIMEOUT).run()
+        at.selectbox(key="lang").set_value(lang).run()
+        at.switch_page("../pages/transformer.py").run()
+        assert not at.exception, at.exception
+        return at
+
+    return open_in
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    return [(c["layout"].get("title") or {}).get("text", "") for c in charts(at)]
+
+
+def html_blocks(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_page_draws_attention_roles_embeddings_and_block(page, lang):
+    at = page(lang)
+    assert at.title[0].value == text_for(lang, "page.transformer.title")
+    assert at.text_area(key=f"tf_text_{lang}").value == text_for(lang, "transformer.example")
+    titles = chart_titles(at)
+    assert text_for(lang, "transformer.heat_title", layer=1, head=1) in titles
+    for role in ("previous", "start", "coreference"):
+        assert text_for(lang, f"transformer.role.{role}") in titles
+    assert len(at.get("graphviz_chart")) == 1
+    assert len(at.header) == 5  # attention, roles, embeddings, block, quiz
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_every_control(page, lang):
+    at = page(lang)
+    at.selectbox(key="tf_layer").set_value(2).run()
+    at.selectbox(key="tf_head").set_value(1).run()
+    assert text_for(lang, "transformer.heat_title", layer=3, head=2) in chart_titles(at)
+
+    at.radio(key="tf_view").set_value("grid").run()
+    assert not at.exception
+    grid = charts(at)[0]
+    assert sum(tr["type"] == "heatmap" for tr in grid["data"]) == 3 * 2
+
+    at.radio(key="tf_view").set_value("lines").run()
+    at.selectbox(key="tf_query").set_value(1).run()
+    at.radio(key="tf_mode").set_value(True).run()
+    assert not at.exception
+    legend = {tr.get("name") for tr in charts(at)[0]["data"]}
+    assert text_for(lang, "transformer.head_n", n=2) in legend
+
+    at.toggle(key="tf_random").set_value(True).run()
+    assert not at.exception
+    assert any(text_for(lang, "transformer.random_note") in c.value for c in at.caption)
+
+    at.multiselect(key="tf_sets").set_value(["numbers", "adjectives"]).run()
+    at.selectbox(key="tf_words_lang").set_value("de").run()
+    assert not at.exception
+    at.multiselect(key="tf_sets").set_value([]).run()
+    assert text_for(lang, "transformer.no_sets") in [i.value for i in at.info]
+
+    at.button(key="tf_open_start").click().run()
+    assert at.radio(key="tf_view").value == "heatmap"
+
+    for option in ("b", "c", "a"):
+        at.radio(key="tf_quiz").set_value(option).run()
+        assert not at.exception
+    assert at.success[0].value == text_for(lang, "transformer.quiz.feedback_a")
+
+
+def test_empty_and_one_token(page):
+    at = page("en")
+    at.text_area(key="tf_text_en").set_value("").run()
+    assert not at.exception
+    assert text_for("en", "transformer.empty") in [i.value for i in at.info]
+    at.text_area(key="tf_text_en").set_value("a").run()
+    assert not at.exception
+    assert text_for("en", "transformer.one_token") in [i.value for i in at.info]
+
+
+def test_longer_than_context_is_truncated_and_capped_with_a_range(page):
+    at = page("de")
+    at.text_area(key="tf_text_de").set_value("the cat sat on the mat. " * 60).run()
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert text_for("de", "transformer.truncated", n="", c=128).split()[-1] in warnings
+    assert text_for("de", "transformer.capped", n=128, m=MAX_DRAWN) in warnings
+    slider = at.slider(key="tf_start")
+    assert slider.max == 128 - MAX_DRAWN
+    slider.set_value(10).run()
+    assert not at.exception
+    heat = charts(at)[0]["data"][0]
+    assert heat["x"][0] == 10 and len(heat["x"]) == MAX_DRAWN
+    at.radio(key="tf_view").set_value("grid").run()  # the grid caps itself further
+    assert not at.exception
+
+
+@pytest.mark.parametrize(
+    "text", ["<script>alert(1)</script>", "I ❤️ 🐈‍⬛ and 👩🏽‍🚀! 🇯🇵", "<img src=x onerror=alert(1)>"]
+)
+def test_script_and_emoji_are_shown_not_run(page, text):
+    at = page("ja")
+    at.text_area(key="tf_text_ja").set_value(text).run()
+    assert not at.exception
+    for view in ("heatmap", "grid", "lines"):
+        at.radio(key="tf_view").set_value(view).run()
+        assert not at.exception
+        assert "<script" not in html_blocks(at) and "<img" not in html_blocks(at)
+        for chart in at.get("plotly_chart"):
+            assert "<script" not in chart.proto.spec and "<img" not in chart.proto.spec
+    if text.startswith("<script"):
+        at.radio(key="tf_view").set_value("heatmap").run()
+        assert "&lt;" in html_blocks(at)  # the token chips show "<" as text
+        assert "&lt;" in at.get("plotly_chart")[0].proto.spec  # so do the axis labels
