@@ -51,7 +51,7 @@ bench: install
 ## Retrain the shipped checkpoint (see its MODEL_CARD.md for the exact command used).
 checkpoint: install
 	$(BIN)/python -m models.train --preset small --corpus tiny-stories --out models/checkpoints/tiny-stories \
-		--n-chars 12000000 --steps 3000 --lr 2e-3 --batch-size 16 --warmup-steps 100 --eval-every 250 --save-every 250
+		--n-chars 12000000 --steps 1600 --lr 2e-3 --batch-size 16 --warmup-steps 100 --eval-every 200 --save-every 200
 
 clean:
 	rm -rf $(VENV) test-output .pytest_cache .ruff_cache
