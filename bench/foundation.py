@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 
 import torch
 
+from bench.common import median_ms
 from models.config import get_preset
 from models.corpora import shakespeare_text
 from models.model import DEFAULT_CHECKPOINT, build_model, load_model
 from models.tokenizer import train_tokenizer
 from models.train import TokenData, TrainConfig, Trainer
-
-
-def _median_ms(fn, repeat: int = 20) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return round(statistics.median(times), 2)
 
 
 def run() -> dict:
@@ -34,7 +24,7 @@ def run() -> dict:
         n_eff = min(n, lm.context_length)
         ids = torch.randint(0, vocab, (1, n_eff))
         with torch.no_grad():
-            forward[f"forward_{n}_tokens_ms"] = _median_ms(lambda ids=ids: lm.model(input_ids=ids))
+            forward[f"forward_{n}_tokens_ms"] = median_ms(lambda ids=ids: lm.model(input_ids=ids))
 
     text = shakespeare_text(300_000)
     tok = train_tokenizer([text], vocab_size=2048)

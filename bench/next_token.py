@@ -8,34 +8,19 @@ The browser part starts its own Streamlit server and headless Chromium and stops
 from __future__ import annotations
 
 import os
-import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import torch
 
+from bench.common import CHROMIUM, CHROMIUM_ARGS, median_ms, quantile, serve_app, wait_idle
 from models.model import DEFAULT_CHECKPOINT, load_model
 from models.next_token import choose, distribution, distribution_and_lens, top_tokens
 from models.sampling import SamplingSettings
 from models.stories import generate_documents
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 CONTEXT = 128  # tokens of context, as the issue asks
 TEXT = '[data-testid="stMarkdownContainer"] div[style*="pre-wrap"]'  # the growing text
-
-
-def _median_ms(fn, repeat: int = 30) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return round(statistics.median(times), 2)
 
 
 def checkpoint() -> Path:
@@ -64,24 +49,10 @@ def step_figures() -> dict:
     default_threads = torch.get_num_threads()
     for threads in sorted({default_threads, 1}, reverse=True):
         torch.set_num_threads(threads)
-        out[f"step_with_lens_ms_{threads}_threads"] = _median_ms(one_step)
-        out[f"step_without_lens_ms_{threads}_threads"] = _median_ms(plain_step)
+        out[f"step_with_lens_ms_{threads}_threads"] = median_ms(one_step, 30)
+        out[f"step_without_lens_ms_{threads}_threads"] = median_ms(plain_step, 30)
     torch.set_num_threads(default_threads)
     return out
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_idle(page, timeout_ms: int = 120_000) -> None:
-    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
-        timeout=timeout_ms
-    )
 
 
 def browser_figures(clicks: int = 20) -> dict:
@@ -90,60 +61,32 @@ def browser_figures(clicks: int = 20) -> dict:
         return {"browser": f"skipped: {CHROMIUM} missing"}
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.headless", "true"]
-    cmd += ["--server.port", str(port), "--browser.gatherUsageStats", "false"]
-    server = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    return {"browser": "skipped: streamlit did not start"}
-                time.sleep(0.5)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+    with serve_app() as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(f"{url}/next-token?lang=en")
+        page.locator(".st-key-nt_cand_0 button").wait_for(timeout=120_000)
+        wait_idle(page)
+        redraw, settled = [], []
+        for i in range(clicks):
+            before = page.locator(TEXT).first.inner_text()
+            button = ".st-key-nt_cand_0" if i % 2 == 0 else ".st-key-nt_undo"
+            t = time.perf_counter()
+            page.locator(f'{button} [data-testid^="stBaseButton"]').click()
+            page.wait_for_function(
+                "([sel, old]) => document.querySelector(sel)?.innerText !== old",
+                arg=[TEXT, before],
+                polling="raf",
             )
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
-            page.goto(f"{url}/next-token?lang=en")
-            page.locator(".st-key-nt_cand_0 button").wait_for(timeout=120_000)
-            _wait_idle(page)
-            redraw, settled = [], []
-            for i in range(clicks):
-                before = page.locator(TEXT).first.inner_text()
-                button = ".st-key-nt_cand_0" if i % 2 == 0 else ".st-key-nt_undo"
-                t = time.perf_counter()
-                page.locator(f'{button} [data-testid^="stBaseButton"]').click()
-                page.wait_for_function(
-                    "([sel, old]) => document.querySelector(sel)?.innerText !== old",
-                    arg=[TEXT, before],
-                    polling="raf",
-                )
-                redraw.append((time.perf_counter() - t) * 1000)
-                _wait_idle(page)
-                settled.append((time.perf_counter() - t) * 1000)
-                page.wait_for_timeout(200)
-            browser.close()
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-    def q(xs: list[float], p: float) -> float:
-        return round(statistics.quantiles(xs, n=10)[int(p * 10) - 1] if p < 1 else max(xs), 1)
-
+            redraw.append((time.perf_counter() - t) * 1000)
+            wait_idle(page)
+            settled.append((time.perf_counter() - t) * 1000)
+            page.wait_for_timeout(200)
+        browser.close()
     return {
-        "click_to_text_redraw_ms_p50": round(statistics.median(redraw), 1),
-        "click_to_text_redraw_ms_p90": q(redraw, 0.9),
-        "click_to_fragment_done_ms_p50": round(statistics.median(settled), 1),
+        "click_to_text_redraw_ms_p50": quantile(redraw, 0.5),
+        "click_to_text_redraw_ms_p95": quantile(redraw, 0.95),
+        "click_to_fragment_done_ms_p50": quantile(settled, 0.5),
         "clicks": clicks,
     }
 

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 
+from app.i18n import text_for
 from app.token_view import chips_html
+from bench.common import CHROMIUM, median_ms, quantile, serve_app, time_edits
 from models.bpe_steps import train_bpe
 from models.encodings import get_encoding
 from models.model import DEFAULT_CHECKPOINT
 from models.stories import generate_stories
 from models.token_compare import hf_tokenize, tiktoken_tokenize
 from models.tokenizer import load_tokenizer, train_tokenizer
-
-
-def _median_ms(fn, repeat: int = 7) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return round(statistics.median(times), 2)
 
 
 def _our_tokenizer():
@@ -51,20 +42,48 @@ def run() -> dict:
     bpe_s = time.perf_counter() - t
     return {
         "our_tokenizer": ours_name,
-        "tokenize_and_draw_2000_chars_4_tokenizers_ms": _median_ms(
-            lambda: all_four(stories[:2000])
-        ),
-        "tokenize_and_draw_100000_chars_4_tokenizers_ms": _median_ms(
+        "tokenize_and_draw_2000_chars_4_tokenizers_ms": median_ms(lambda: all_four(stories[:2000])),
+        "tokenize_and_draw_100000_chars_4_tokenizers_ms": median_ms(
             lambda: all_four(stories[:100_000]), repeat=3
         ),
-        "tokenize_only_100000_chars_4_tokenizers_ms": _median_ms(
+        "tokenize_only_100000_chars_4_tokenizers_ms": median_ms(
             lambda: all_four(stories[:100_000], draw=False), repeat=3
         ),
-        "tokenize_and_draw_sample_sentence_ms": _median_ms(lambda: all_four(sample)),
+        "tokenize_and_draw_sample_sentence_ms": median_ms(lambda: all_four(sample)),
         "bpe_train_8000_chars_300_merges_s": round(bpe_s, 3),
         "bpe_merges_learned": len(run_.merges),
-        "bpe_step_redraw_ms": _median_ms(
+        "bpe_step_redraw_ms": median_ms(
             lambda: chips_html(ids := run_.tokens_after(150), [run_.token_bytes[i] for i in ids])
         ),
-        "note": "Python side only; tests/test_browser_tokenization.py times the redraw in Chromium",
+        **browser_figures(),
+        "redraw_goal_ms_p50": 250,
+    }
+
+
+CHIPS_SPELL = """prefix => {
+    const row = document.querySelector('.gb-row');
+    return row && row.innerText.replace(/[\\s·↵]+/g, '').startsWith(prefix);
+}"""
+
+
+def browser_figures(edits: int = 11) -> dict:
+    """Edit → chips painted, in Chromium: 2 000 characters through all four tokenizers."""
+    if not CHROMIUM.exists():
+        return {"browser": f"skipped: {CHROMIUM} missing"}
+    base = ("The little cat found a red ball. Die Katze fand einen Ball. 猫が見つけた。 " * 40)[
+        :2000
+    ]
+    texts = [f"{i} {base}"[:2000] for i in range(edits)]
+    with serve_app() as url:
+        times = time_edits(
+            f"{url}/tokenization?lang=en",
+            text_for("en", "tokenization.input_label"),
+            texts,
+            CHIPS_SPELL,
+            lambda text: "".join(text[:12].split()),
+        )
+    return {
+        "edit_2000_chars_to_chips_ms_p50": quantile(times, 0.5),
+        "edit_2000_chars_to_chips_ms_p95": quantile(times, 0.95),
+        "edits": edits,
     }

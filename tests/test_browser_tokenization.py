@@ -6,7 +6,6 @@ Run with ``pytest -m browser tests/test_browser_tokenization.py``; screenshots l
 
 from __future__ import annotations
 
-import statistics
 import time
 
 import pytest
@@ -87,20 +86,17 @@ def test_bpe_stepper_steps(server: str, browser, lang: str) -> None:
         context.close()
 
 
-def test_redraw_after_an_edit_of_2000_chars(server: str, browser) -> None:
-    """Times the full round trip (edit → rerun → painted) for 2 000 characters, four tokenizers."""
+def test_an_edit_of_2000_chars_redraws_every_tokenizer(server: str, browser) -> None:
+    """Edit → rerun → chips repainted (its speed is measured by bench/tokenization.py)."""
     context, page, _ = open_page(browser, server, "en")
     label = text_for("en", "tokenization.input_label")
     base = ("The little cat found a red ball. Die Katze fand einen Ball. 猫が見つけた。 " * 40)[
         :2000
     ]
     try:
-        times = [type_text(page, label, f"{i} {base}"[:2000]) for i in range(5)]
-        p50_ms = statistics.median(times) * 1000
-        print(
-            f"redraw after edit, 2000 chars, p50 {p50_ms:.0f} ms ({[round(t * 1000) for t in times]})"
-        )
+        for i in range(2):
+            type_text(page, label, f"{i} {base}"[:2000])
         assert page.locator('[data-testid="stException"]').count() == 0
-        assert p50_ms < 3_000  # goal 250 ms; loose here, as tests share two cores with training
+        assert page.locator(".gb-row").count() >= 4  # one row of chips per tokenizer
     finally:
         context.close()
