@@ -16,7 +16,9 @@ from models.stories import generate_documents
 
 TICKS_START = """n => {
     const ticks = document.querySelectorAll('[data-testid="stPlotlyChart"] .xtick text');
-    const joined = [...ticks].map(e => e.textContent).join('').replace(/[\\s·]+/g, '');
+    // labels read "<position> <token>": drop the position, join the tokens
+    const joined = [...ticks].map(e => e.textContent.replace(/^\\d+ /, '')).join('')
+        .replace(/[\\s·]+/g, '');
     return joined.startsWith(n);
 }"""
 
