@@ -119,3 +119,23 @@ def time_edits(
             page.wait_for_timeout(200)
         browser.close()
     return times
+
+
+def edit_redraw_figures(
+    path: str,
+    label: str,
+    texts: list[str],
+    redrawn_js: str,
+    arg_of: Callable[[str], object],
+    name: str,
+) -> dict:
+    """Serve the app, time ``texts`` edited into ``label`` on page ``path``; p50/p95 as ``name``."""
+    if not CHROMIUM.exists():
+        return {"browser": f"skipped: {CHROMIUM} missing"}
+    with serve_app() as url:
+        times = time_edits(f"{url}{path}", label, texts, redrawn_js, arg_of)
+    return {
+        f"{name}_ms_p50": quantile(times, 0.5),
+        f"{name}_ms_p95": quantile(times, 0.95),
+        "edits": len(texts),
+    }

@@ -6,7 +6,7 @@ import time
 
 from app.i18n import text_for
 from app.token_view import chips_html
-from bench.common import CHROMIUM, median_ms, quantile, serve_app, time_edits
+from bench.common import edit_redraw_figures, median_ms
 from models.bpe_steps import train_bpe
 from models.encodings import get_encoding
 from models.model import DEFAULT_CHECKPOINT
@@ -68,22 +68,14 @@ CHIPS_SPELL = """prefix => {
 
 def browser_figures(edits: int = 11) -> dict:
     """Edit → chips painted, in Chromium: 2 000 characters through all four tokenizers."""
-    if not CHROMIUM.exists():
-        return {"browser": f"skipped: {CHROMIUM} missing"}
     base = ("The little cat found a red ball. Die Katze fand einen Ball. 猫が見つけた。 " * 40)[
         :2000
     ]
-    texts = [f"{i} {base}"[:2000] for i in range(edits)]
-    with serve_app() as url:
-        times = time_edits(
-            f"{url}/tokenization?lang=en",
-            text_for("en", "tokenization.input_label"),
-            texts,
-            CHIPS_SPELL,
-            lambda text: "".join(text[:12].split()),
-        )
-    return {
-        "edit_2000_chars_to_chips_ms_p50": quantile(times, 0.5),
-        "edit_2000_chars_to_chips_ms_p95": quantile(times, 0.95),
-        "edits": edits,
-    }
+    return edit_redraw_figures(
+        "/tokenization?lang=en",
+        text_for("en", "tokenization.input_label"),
+        [f"{i} {base}"[:2000] for i in range(edits)],
+        CHIPS_SPELL,
+        lambda text: "".join(text[:12].split()),
+        "edit_2000_chars_to_chips",
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 
 from app.i18n import text_for
-from bench.common import CHROMIUM, median_ms, quantile, serve_app, time_edits
+from bench.common import edit_redraw_figures, median_ms
 from models.inspection import attention
 from models.model import DEFAULT_CHECKPOINT, load_model
 from models.stories import generate_documents
@@ -48,23 +48,15 @@ def data_figures() -> dict:
 
 
 def browser_figures(edits: int = 11) -> dict:
-    if not CHROMIUM.exists():
-        return {"browser": f"skipped: {CHROMIUM} missing"}
     words = "Mia has a red ball and she throws it to Tom in the park"
-    texts = [f"{100 + i} {words}" for i in range(edits)]
-    with serve_app() as url:
-        times = time_edits(
-            f"{url}/transformer?lang=en",
-            text_for("en", "transformer.input"),
-            texts,
-            TICKS_START,
-            lambda text: text.split()[0],
-        )
-    return {
-        "edit_to_heatmap_redraw_ms_p50": quantile(times, 0.5),
-        "edit_to_heatmap_redraw_ms_p95": quantile(times, 0.95),
-        "edits": edits,
-    }
+    return edit_redraw_figures(
+        "/transformer?lang=en",
+        text_for("en", "transformer.input"),
+        [f"{100 + i} {words}" for i in range(edits)],
+        TICKS_START,
+        lambda text: text.split()[0],
+        "edit_to_heatmap_redraw",
+    )
 
 
 def run() -> dict:
