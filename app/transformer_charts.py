@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from app.i18n import t
@@ -37,30 +38,63 @@ def _layout(fig: go.Figure, height: int, **kw) -> go.Figure:
     return fig
 
 
-def heatmap_figure(w: np.ndarray, labels: list[str], title: str, offset: int = 0) -> go.Figure:
-    """One head's attention (T, T), queries down, keys across; the causal triangle left empty."""
+def _viridis_lut(n: int = 64) -> list[str]:
+    """``n`` hex colours along Viridis (sequential, colour-blind safe), dark → bright."""
+    rgb = sample_colorscale(SCALE, [i / (n - 1) for i in range(n)])
+    return ["#{:02x}{:02x}{:02x}".format(*map(int, c[4:-1].split(","))) for c in rgb]
+
+
+_LUT = _viridis_lut()
+_HEAT_CSS = (
+    ".gb-heat{display:grid;gap:1px;width:max-content;font-size:14px;line-height:1}"
+    ".gb-heat i,.gb-heat b{display:block;aspect-ratio:1}"
+    ".gb-heat b{background:#f1f1f1}"
+    ".gb-heat .k{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;"
+    "padding-bottom:4px;align-self:end;justify-self:center}"
+    ".gb-heat .q{white-space:nowrap;padding-right:6px;align-self:center;justify-self:end}"
+    ".gb-bar{height:14px;width:260px;border-radius:3px}"
+)
+
+
+def heatmap_html(w: np.ndarray, labels: list[str], title: str, offset: int = 0) -> str:
+    """One head's attention (T, T) as an HTML grid: queries down, keys across, values on hover.
+
+    ``labels`` are already escaped (``token_labels``). Cells above the diagonal are the causal
+    mask: drawn grey, never coloured. Plain HTML redraws far faster than a plotly heatmap.
+
+    >>> html = heatmap_html(np.array([[1.0, 0.0], [0.25, 0.75]]), ["0 a", "1 b"], "L1 H1")
+    >>> html.count("<b></b>"), html.count("<i "), 'data-first="0"' in html
+    (1, 3, True)
+    """
     T = w.shape[0]
-    z = np.where(np.tril(np.ones((T, T), dtype=bool)), w, np.nan)  # (T, T): NaN = not drawn
-    pos = list(range(offset, offset + T))
-    hover = np.array([[[labels[q], labels[k]] for k in range(T)] for q in range(T)])
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=pos,
-            y=pos,
-            customdata=hover,
-            zmin=0,
-            zmax=float(np.nanmax(z)) if np.isfinite(z).any() else 1,
-            colorscale=SCALE,
-            hovertemplate="%{customdata[0]} → %{customdata[1]}<br>%{z:.3f}<extra></extra>",
-            hoverongaps=False,
-            colorbar={"thickness": 14},
-        )
+    vmax = float(w.max()) if T else 1.0
+    vmax = vmax if vmax > 0 else 1.0
+    cell = max(12, min(34, 640 // max(T, 1)))  # px: big for short sentences, legible for 64
+    parts = ["<span></span>"]  # the corner
+    parts += [f'<span class="k">{label}</span>' for label in labels]
+    for q in range(T):
+        parts.append(f'<span class="q">{labels[q]}</span>')
+        for k in range(T):
+            if k > q:
+                parts.append("<b></b>")
+                continue
+            v = float(w[q, k])
+            colour = _LUT[min(len(_LUT) - 1, int(v / vmax * (len(_LUT) - 1)))]
+            parts.append(
+                f'<i style="background:{colour}" title="{labels[q]} → {labels[k]}: {v:.3f}"></i>'
+            )
+    stops = ",".join(_LUT[:: max(1, len(_LUT) // 8)] + [_LUT[-1]])
+    return (
+        f"<style>{_HEAT_CSS}</style>"
+        f'<div style="font-size:1.15rem;font-weight:600;margin-bottom:6px">{title}</div>'
+        f'<div style="font-size:0.9rem;margin-bottom:4px">↓ {t("transformer.query_axis")}'
+        f" &nbsp;·&nbsp; {t('transformer.key_axis')} →</div>"
+        f'<div class="gb-heat" data-first="{offset}" data-n="{T}" '
+        f'style="grid-template-columns:auto repeat({T},{cell}px)">{"".join(parts)}</div>'
+        f'<div style="display:flex;gap:8px;align-items:center;margin-top:10px;font-size:0.9rem">'
+        f'0<div class="gb-bar" style="background:linear-gradient(90deg,{stops})"></div>'
+        f"{vmax:.2f}</div>"
     )
-    ticks = {"tickmode": "array", "tickvals": pos, "ticktext": labels, "tickfont": {"size": 14}}
-    fig.update_xaxes(title=t("transformer.key_axis"), side="top", tickangle=-60, **ticks)
-    fig.update_yaxes(title=t("transformer.query_axis"), autorange="reversed", **ticks)
-    return _layout(fig, 240 + 16 * T, title=title, plot_bgcolor="#f4f4f4")
 
 
 def grid_figure(w: np.ndarray, picked: tuple[int, int]) -> go.Figure:

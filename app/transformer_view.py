@@ -163,8 +163,8 @@ def attention_section(key: str, lm: LoadedModel, lang: str) -> None:
     )
     if view == "heatmap":
         title = t("transformer.heat_title", layer=layer + 1, head=head + 1)
-        fig = charts.heatmap_figure(w[layer, head, s:e, s:e], labels[s:e], title, offset=s)
-        st.plotly_chart(fig, config=CONFIG, key="tf_heat_chart")
+        heat = charts.heatmap_html(w[layer, head, s:e, s:e], labels[s:e], title, offset=s)
+        st.markdown(heat, unsafe_allow_html=True)  # labels escaped by charts.token_labels
         st.caption(t("transformer.heat_caption"))
     elif view == "grid":
         g = max(s, e - MAX_GRID)

@@ -14,10 +14,10 @@ from models.inspection import attention
 from models.model import DEFAULT_CHECKPOINT, load_model
 from models.stories import generate_documents
 
-TICKS_START = """n => {
-    const ticks = document.querySelectorAll('[data-testid="stPlotlyChart"] .xtick text');
-    // labels read "<position> <token>": drop the position, join the tokens
-    const joined = [...ticks].map(e => e.textContent.replace(/^\\d+ /, '')).join('')
+LABELS_START = """n => {
+    // key labels read "<position> <token>": join the tokens
+    const keys = [...document.querySelectorAll('.gb-heat .k')];
+    const joined = keys.map(e => e.textContent.replace(/^\\d+ /, '')).join('')
         .replace(/[\\s·]+/g, '');
     return joined.startsWith(n);
 }"""
@@ -53,7 +53,7 @@ def browser_figures(edits: int = 11) -> dict:
         "/transformer?lang=en",
         text_for("en", "transformer.input"),
         [f"{100 + i} {words}" for i in range(edits)],
-        TICKS_START,
+        LABELS_START,
         lambda text: text.split()[0],
         "edit_to_heatmap_redraw",
     )

@@ -13,7 +13,8 @@ from tests.browser_support import screenshot, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
-HEATMAP = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+HEATMAP = ".gb-heat"  # one head, drawn as an HTML grid
+PLOTLY = '[data-testid="stPlotlyChart"] .js-plotly-plot'
 
 
 def open_transformer(browser, server: str, lang: str):
@@ -47,7 +48,8 @@ def test_sentence_heatmap_and_random_init(server: str, browser, lang: str) -> No
         heat = page.locator(HEATMAP).first
         heat.wait_for(timeout=30_000)
         assert "<script>alert(1)</script>" not in page.content()  # shown, never run
-        assert heat.locator(".xtick").count() > 10  # a label per token
+        assert heat.locator(".k").count() > 10  # a key label per token (and the axis name)
+        assert heat.locator("b").count() > 0  # the causal mask: grey cells above the diagonal
 
         page.get_by_text(text_for(lang, "transformer.random_toggle")).click()
         wait_until_idle(page, timeout_ms=120_000)
@@ -63,7 +65,7 @@ def test_grid_view_draws_every_head(server: str, browser) -> None:
     try:
         page.get_by_text(text_for("en", "transformer.view.grid"), exact=True).click()
         wait_until_idle(page)
-        grid = page.locator(HEATMAP).first
+        grid = page.locator(PLOTLY).first
         grid.wait_for(timeout=30_000)
         assert grid.locator(".heatmaplayer image, .hm image").count() >= 1
         assert no_exception(page)
@@ -71,7 +73,8 @@ def test_grid_view_draws_every_head(server: str, browser) -> None:
         # Click the tile of layer 2, head 3 (subplot 6 * 1 + 3 = 9): it opens large.
         grid.locator('.nsewdrag[data-subplot="x9y9"]').click()
         title = text_for("en", "transformer.heat_title", layer=2, head=3)
-        page.locator(HEATMAP).first.get_by_text(title).wait_for(timeout=30_000)
+        page.get_by_text(title, exact=True).wait_for(timeout=30_000)
+        page.locator(HEATMAP).first.wait_for(timeout=30_000)
         wait_until_idle(page)
         page.get_by_text(text_for("en", "transformer.view.lines"), exact=True).click()
         wait_until_idle(page)
