@@ -89,7 +89,18 @@ class TrainingJob:
             seed=spec.seed,
         )
         model = build_model(preset, self.tokenizer, seed=spec.seed)
-        self.trainer = Trainer(model, self.tokenizer, data, config, pick_device(spec.force_cpu))
+        self._start(Trainer(model, self.tokenizer, data, config, pick_device(spec.force_cpu)))
+
+    @classmethod
+    def from_trainer(cls, trainer: Trainer, spec: object) -> TrainingJob:
+        """A job around a trainer someone else prepared (e.g. fine-tuning a copied model)."""
+        job = cls.__new__(cls)
+        job.spec, job.tokenizer = spec, trainer.tokenizer
+        job._start(trainer)
+        return job
+
+    def _start(self, trainer: Trainer) -> None:
+        self.trainer = trainer
         self.curves = Curves()
         self.status = "ready"
         self.message: str | None = None

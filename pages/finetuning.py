@@ -1,8 +1,73 @@
-"""Supervised fine-tuning: learning to answer (placeholder: title and what comes next)."""
+"""Supervised fine-tuning, live: teach the story model to answer questions, compare before/after.
+
+Thin: reads widgets, starts ``models.finetune.fine_tune_job`` on a private copy of the
+selected model (the shipped tiny-stories model by default), and lets ``app.training_view``
+draw the live fragment and the before/after comparison.
+"""
+
+from __future__ import annotations
 
 import streamlit as st
 
-from app.i18n import t
+from app import training_view as view
+from app.i18n import LANGUAGES, current_lang, lesson_text, t
+from app.next_token_view import lesson_sections
+from app.resources import current_model
+from app.training_view import FT_JOB_KEY
+from models.device import device_label, pick_device
+from models.finetune import FineTuneSpec, fine_tune_job
+from models.sft import encode_example, sft_stories, sft_text
 
 st.title(t("page.finetuning.title"), anchor=False)
-st.info(t("page.finetuning.coming"), icon=":material/construction:")
+(_, intro), compare, mask = lesson_sections(lesson_text("finetuning"))
+st.markdown(intro)
+
+base = current_model()
+if base is None:
+    st.info(t("finetuning.no_model"), icon=":material/arrow_back:")
+    st.stop()
+st.caption(t("finetuning.base", name=base.name, device=device_label(pick_device())))
+
+job = st.session_state.get(FT_JOB_KEY)
+names = {code: LANGUAGES[code] for code in LANGUAGES}
+lang = st.selectbox(
+    t("finetuning.data_lang"),
+    list(LANGUAGES),
+    index=list(LANGUAGES).index(current_lang()),
+    format_func=names.__getitem__,
+    key="ft_lang",
+)
+steps, lr, batch = view.hyper_controls("ft", 150, 1e-3, 8)
+
+if view.run_buttons(job, "ft"):
+    with st.spinner(t("finetuning.preparing")):
+        try:
+            spec = FineTuneSpec(lang=lang, steps=steps, lr=lr, batch_size=batch)
+            made = fine_tune_job(base, spec)
+        except ValueError as exc:
+            made = None
+            st.error(t("pretraining.cannot_train", why=str(exc)), icon=":material/error:")
+    if made is not None:
+        st.session_state[FT_JOB_KEY] = made
+        st.rerun()  # redraw the buttons for a running job and start the live panel
+
+if job is None:
+    st.info(t("finetuning.press_start"), icon=":material/play_arrow:")
+else:
+    for note in job.notes:
+        st.warning(t("pretraining.clamped_by_trainer", note=note), icon=":material/tune:")
+    view.live_panel(FT_JOB_KEY, view.draw_finetuning, lambda: None)
+
+st.header(compare[0], anchor=False, divider="gray")
+st.markdown(compare[1])
+view.before_after(base, job, lang)
+
+st.header(mask[0], anchor=False, divider="gray")
+st.markdown(mask[1])
+example = sft_stories(n=1, langs=(lang,))[0]
+ids, labels = encode_example(base.tokenizer, sft_text(example))
+st.markdown(view.token_mask_html(base.tokenizer, ids, labels), unsafe_allow_html=True)
+st.caption(t("finetuning.mask_legend"))
+
+st.header(t("pretraining.quiz_heading"), anchor=False, divider="gray")
+view.quiz("finetuning")

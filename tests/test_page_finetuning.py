@@ -1,0 +1,138 @@
+"""The fine-tuning page headless (AppTest): a tiny run to completion in every language, bad inputs,
+and the shared (cached) model is never changed by fine-tuning."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+import torch
+from streamlit.testing.v1 import AppTest
+
+from app.i18n import LANGUAGES, text_for
+from app.resources import MODEL_ENV, try_load
+from app.training_view import FT_JOB_KEY
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRY = str(ROOT / "app" / "main.py")
+TIMEOUT = 120  # the first run imports torch and transformers
+
+
+@pytest.fixture(scope="module")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A throwaway, untrained GPT-2 with a 32-token context, saved in Hugging Face format."""
+    from models.config import get_preset
+    from models.model import build_model, save_model
+    from models.tokenizer import train_tokenizer
+
+    tokenizer = train_tokenizer(
+        ["A: Where did Mia go?\nB: Mia went home. Die Katze. 猫。"] * 20, 300
+    )
+    preset = get_preset("nano", n_layer=2, n_head=2, n_embd=16, n_positions=32)
+    return save_model(build_model(preset, tokenizer), tokenizer, tmp_path_factory.mktemp("tiny"))
+
+
+@pytest.fixture(autouse=True)
+def setup(tiny_model_dir: Path, monkeypatch):
+    monkeypatch.setenv(MODEL_ENV, str(tiny_model_dir))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def page(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(ENTRY, default_timeout=TIMEOUT).run()
+    at.selectbox(key="lang").set_value(lang).run()
+    at.switch_page("../pages/finetuning.py").run()
+    ok(at)
+    return at
+
+
+def ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def run_to_end(at: AppTest, max_runs: int = 60):
+    for _ in range(max_runs):
+        job = at.session_state[FT_JOB_KEY]
+        if job.finished:
+            return job
+        at.run()
+        ok(at)
+    raise AssertionError("the run did not finish")
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_a_tiny_fine_tuning_run_completes_in_every_language(lang: str, tiny_model_dir) -> None:
+    shared, _ = try_load(str(tiny_model_dir))
+    before = {k: v.clone() for k, v in shared.model.state_dict().items()}
+    at = page(lang)
+    assert [t.value for t in at.title] == [text_for(lang, "page.finetuning.title")]
+    assert at.selectbox(key="ft_lang").value == lang
+    at.number_input(key="ft_steps").set_value(5).run()
+    at.select_slider(key="ft_batch").set_value(4).run()
+    at.button(key="ft_start").click().run()
+    ok(at)
+    job = run_to_end(at)
+    assert job.status == "done" and job.trainer.step == 5
+    assert job.curves.loss and job.curves.val_loss
+    at.run()
+    ok(at)
+    assert at.get("plotly_chart"), "the loss chart is drawn"
+    after = text_for(lang, "finetuning.after_pending")
+    assert after not in [c.value for c in at.caption]  # the fine-tuned answers are shown
+    tuned = job.trainer.model.state_dict()
+    assert any(not torch.equal(before[k], tuned[k]) for k in before), "fine-tuning changed weights"
+    assert all(torch.equal(before[k], v) for k, v in shared.model.state_dict().items()), (
+        "the shared, cached model must never change"
+    )
+
+
+@pytest.mark.parametrize(
+    ("steps", "lr", "shown"), [(0, 1e-3, ("using 1.",)), (1e9, 100.0, ("20000", "0.1"))]
+)
+def test_absurd_settings_are_clamped_with_a_note(steps: float, lr: float, shown: tuple) -> None:
+    at = page()
+    at.number_input(key="ft_steps").set_value(steps).run()
+    at.number_input(key="ft_lr").set_value(lr).run()
+    ok(at)
+    notes = [w.value for w in at.warning]
+    for value in shown:
+        assert any(value in n for n in notes), notes
+
+
+def test_pause_shows_the_answers_then_stop() -> None:
+    at = page()
+    at.number_input(key="ft_steps").set_value(500).run()
+    at.select_slider(key="ft_batch").set_value(4).run()
+    at.button(key="ft_start").click().run()
+    at.button(key="ft_pause").click().run()
+    ok(at)
+    job = at.session_state[FT_JOB_KEY]
+    assert job.status == "paused" and job.trainer.step > 0
+    assert text_for("en", "finetuning.after_pending") not in [c.value for c in at.caption]
+    at.button(key="ft_stop").click().run()
+    ok(at)
+    assert job.status == "stopped"
+
+
+def test_the_mask_example_and_the_quiz() -> None:
+    at = page()
+    html = "\n".join(m.value for m in at.markdown)
+    assert "font-weight:700" in html and "font-weight:400" in html  # answers and context
+    at.radio(key="finetuning_quiz").set_value(0).run()
+    assert at.success[0].value == text_for("en", "finetuning.quiz_correct")
+    at.radio(key="finetuning_quiz").set_value(1).run()
+    assert at.error[0].value == text_for("en", "finetuning.quiz_wrong")
+
+
+def test_ui_keys_match_in_every_language() -> None:
+    keys = {
+        lang: set(
+            tomllib.loads((ROOT / "lessons" / lang / "finetuning.toml").read_text())["finetuning"]
+        )
+        for lang in LANGUAGES
+    }
+    assert keys["de"] == keys["en"] == keys["ja"]
