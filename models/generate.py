@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import torch
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
+from models.model import context_length
 from models.sampling import SamplingSettings, filter_distribution, sample
 
 
@@ -21,11 +22,6 @@ class GenStep:
     text: str  # decoded text of this token alone (may be a partial UTF-8 character → '�')
     prob: float  # probability of this token under the filtered distribution
     prob_raw: float  # its probability under the plain softmax (temperature 1, no filters)
-
-
-def context_length(model: PreTrainedModel) -> int:
-    cfg = model.config
-    return int(getattr(cfg, "n_positions", None) or getattr(cfg, "max_position_embeddings", 1024))
 
 
 def prompt_ids(tokenizer: PreTrainedTokenizerBase, prompt: str) -> list[int]:

@@ -33,6 +33,12 @@ CHECKPOINT_DIR = Path(__file__).resolve().parent / "checkpoints"
 DEFAULT_CHECKPOINT = CHECKPOINT_DIR / "tiny-stories"
 
 
+def context_length(model: PreTrainedModel) -> int:
+    """The most tokens ``model`` sees at once (GPT-2 calls it n_positions, Llama max_position_embeddings)."""
+    cfg = model.config
+    return int(getattr(cfg, "n_positions", None) or getattr(cfg, "max_position_embeddings", 1024))
+
+
 @dataclass
 class LoadedModel:
     """A causal LM with its tokenizer, where it lives and what it is called."""
@@ -49,10 +55,7 @@ class LoadedModel:
 
     @property
     def context_length(self) -> int:
-        cfg = self.model.config
-        return int(
-            getattr(cfg, "n_positions", None) or getattr(cfg, "max_position_embeddings", 1024)
-        )
+        return context_length(self.model)
 
     @property
     def n_layers(self) -> int:

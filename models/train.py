@@ -19,6 +19,7 @@ import torch.nn.functional as F
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from models.device import pick_device
+from models.model import context_length
 
 IGNORE = -100  # target id that the loss skips (used to mask prompts during fine-tuning)
 
@@ -234,10 +235,7 @@ class Trainer:
         config: TrainConfig,
         device: torch.device | str | None = None,
     ) -> None:
-        ctx = int(
-            getattr(model.config, "n_positions", None) or model.config.max_position_embeddings
-        )
-        self.config, self.notes = config.checked(ctx)
+        self.config, self.notes = config.checked(context_length(model))
         data.validate(self.config.block_size)
         self.device = torch.device(device) if device is not None else pick_device()
         self.model = model.to(self.device)
