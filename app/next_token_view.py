@@ -115,7 +115,7 @@ def settings_controls() -> tuple[SamplingSettings, int]:
 
 def ensure_session(lm: LoadedModel, prompt: str) -> nt.GenerationSession:
     """The user's writing session; a new one when the prompt or the model changed."""
-    source = f"{lm.path}|{lm.name}|{prompt}"
+    source = f"{lm.identity}|{prompt}"
     session = st.session_state.get(SESSION_KEY)
     if not isinstance(session, nt.GenerationSession) or session.source != source:
         session, _ = nt.new_session(lm, prompt, source)
@@ -349,9 +349,9 @@ def samples_panel(lm: LoadedModel, settings: SamplingSettings, seed: int) -> Non
 def hallucination_panel(lm: LoadedModel, lang: str) -> None:
     """The guided demo: a story about a known name next to one about a name never seen."""
     if st.button(t("next_token.run_demo"), key="nt_run_demo", icon=":material/psychology_alt:"):
-        st.session_state[DEMO_KEY] = (str(lm.path), lang, nt.hallucination_demo(lm, lang))
+        st.session_state[DEMO_KEY] = (lm.identity, lang, nt.hallucination_demo(lm, lang))
     stored = st.session_state.get(DEMO_KEY)
-    if not stored or stored[:2] != (str(lm.path), lang):
+    if not stored or stored[:2] != (lm.identity, lang):
         return
     demo = stored[2]
     st.markdown(t("next_token.question", question=md_escape(demo.question)))

@@ -21,6 +21,7 @@ from models.model import DEFAULT_CHECKPOINT, LoadedModel, load_model
 # steadiest on one thread each (two threads fight every other request for the same cores).
 torch.set_num_threads(int(os.environ.get("GLASSBOX_TORCH_THREADS", "1")))
 
+SESSION_MODEL_KEY = "session_model"  # session_state: a LoadedModel this user trained, or absent
 MODEL_PATH_KEY = "model_path"  # session_state: folder of the model the sidebar selected, or None
 MODEL_ENV = "GLASSBOX_MODEL"  # environment override of the default checkpoint folder
 TRAIN_COMMAND = (
@@ -61,8 +62,22 @@ def try_load(path: str) -> tuple[LoadedModel | None, str | None]:
         return None, f"{type(exc).__name__}: {exc}"
 
 
+def use_session_model(lm: LoadedModel) -> None:
+    """Let every lesson use ``lm`` (a model this user trained) for the rest of the session."""
+    st.session_state[SESSION_MODEL_KEY] = lm
+
+
+def forget_session_model() -> None:
+    """Go back to the model selected in the sidebar."""
+    st.session_state.pop(SESSION_MODEL_KEY, None)
+
+
 def current_model() -> LoadedModel | None:
-    """The model the sidebar selected, or None when there is none (the sidebar says why)."""
+    """The model this user trained (if they chose to use it), else the sidebar's selection,
+    else None (the sidebar says why)."""
+    session = st.session_state.get(SESSION_MODEL_KEY)
+    if session is not None:
+        return session
     path = st.session_state.get(MODEL_PATH_KEY)
     if not path:
         return None

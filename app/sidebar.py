@@ -7,7 +7,14 @@ from pathlib import Path
 import streamlit as st
 
 from app.i18n import LANG_KEY, LANGUAGES, current_lang, format_params, t
-from app.resources import MODEL_PATH_KEY, TRAIN_COMMAND, default_model_path, try_load
+from app.resources import (
+    MODEL_PATH_KEY,
+    SESSION_MODEL_KEY,
+    TRAIN_COMMAND,
+    default_model_path,
+    forget_session_model,
+    try_load,
+)
 from models.device import device_label
 from models.model import list_local_models
 
@@ -57,10 +64,17 @@ def _model_choice() -> None:
             st.caption(error)
         return
     st.session_state[MODEL_PATH_KEY] = str(model.path)
-    params = format_params(model.n_params)
-    st.caption(
-        t("sidebar.loaded", name=model.name, params=params, device=device_label(model.device))
-    )
+    session = st.session_state.get(SESSION_MODEL_KEY)
+    shown = session or model
+    label = "sidebar.session_model" if session else "sidebar.loaded"
+    params = format_params(shown.n_params)
+    st.caption(t(label, name=shown.name, params=params, device=device_label(shown.device)))
+    if session:
+        st.button(
+            t("sidebar.forget_session_model"),
+            key="forget_session_model",
+            on_click=forget_session_model,
+        )
 
 
 def render_sidebar() -> None:

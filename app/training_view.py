@@ -10,7 +10,6 @@ advances it just the same. Token and user text reaches HTML only through ``app.r
 from __future__ import annotations
 
 import math
-import tempfile
 from collections.abc import Callable
 from dataclasses import fields
 
@@ -19,9 +18,10 @@ import streamlit as st
 
 from app.i18n import t
 from app.render import OKABE_ITO, escape_text, token_display
+from app.resources import use_session_model
 from models.finetune import answer, heldout_questions
 from models.live_training import Curves, RunSpec, TrainingJob
-from models.model import LoadedModel, save_model
+from models.model import LoadedModel
 from models.train import TrainConfig
 
 FONT = {"size": 18}  # projector-sized
@@ -334,14 +334,9 @@ def draw_pretraining(job: TrainingJob) -> None:
         samples_panel(job.curves)
 
 
-def use_in_lessons(job: TrainingJob, custom_path_key: str = "model_custom_path") -> None:
-    """Save the trained model to a temporary folder and point the sidebar's model path at it.
-
-    Runs as a button callback (before the sidebar is drawn), so setting the widget is allowed.
-    """
-    folder = tempfile.mkdtemp(prefix="glassbox-trained-")
-    save_model(job.trainer.model, job.tokenizer, folder)
-    st.session_state[custom_path_key] = folder
+def use_in_lessons(job: TrainingJob) -> None:
+    """Let the other lessons use this run's model for the rest of the session (kept in memory)."""
+    use_session_model(job.as_loaded_model(name=t("pretraining.session_model_name")))
 
 
 # -- fine-tuning --------------------------------------------------------------------------
@@ -398,7 +393,7 @@ def before_after(base: LoadedModel, job: TrainingJob | None, lang: str) -> None:
     tuned = job is not None and job.curves.steps and job.status not in ("ready", "running")
     cache = st.session_state.setdefault("ft_answers", {})
     for i, q in enumerate(heldout_questions(lang)):
-        base_key = (str(base.path), base.name, lang, i)
+        base_key = (base.identity, lang, i)
         if base_key not in cache:
             cache[base_key] = answer(base.model, base.tokenizer, q.prompt)
         with st.container(border=True):

@@ -34,7 +34,7 @@ LAYER, HEAD, QUERY, VIEW, START = "tf_layer", "tf_head", "tf_query", "tf_view", 
 def model_key(lm: LoadedModel) -> str:
     """Folder and newest file time of ``lm``: a new checkpoint gets fresh cached results."""
     if lm.path is None:
-        return f"{lm.name}:{id(lm)}"
+        return lm.identity
     return f"{lm.path}:{model_version(str(lm.path))}"
 
 

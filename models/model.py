@@ -54,6 +54,12 @@ class LoadedModel:
         return sum(p.numel() for p in self.model.parameters())
 
     @property
+    def identity(self) -> str:
+        """Tells models apart for caches: the folder of a checkpoint, or the object of a model
+        trained in this session (which has no folder)."""
+        return str(self.path) if self.path is not None else f"in-memory:{id(self.model)}"
+
+    @property
     def context_length(self) -> int:
         return context_length(self.model)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import tomllib
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import torch
 from streamlit.testing.v1 import AppTest
 
 from app.i18n import LANGUAGES, text_for
+from app.resources import SESSION_MODEL_KEY
 from app.training_view import JOB_KEY, RUNS_KEY, config_help
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,17 +98,23 @@ def test_pause_resume_stop_and_compare_runs() -> None:
     assert len(runs) == 2  # the stopped run and the finished one, for the overlay
 
 
-def test_use_in_lessons_points_the_sidebar_at_the_trained_model() -> None:
+def test_use_in_lessons_makes_every_lesson_use_the_trained_model() -> None:
     at = page()
     tiny_settings(at, steps=3)
     at.button(key="pt_start").click().run()
-    run_to_end(at)
+    job = run_to_end(at)
     at.button(key="pt_use").click().run()
     ok(at)
-    folder = Path(at.session_state["model_custom_path"])
-    assert (folder / "config.json").is_file()
-    assert at.session_state["model_path"] == str(folder)  # the sidebar loaded it
-    shutil.rmtree(folder)
+    session = at.session_state[SESSION_MODEL_KEY]
+    assert session.model is job.trainer.model and session.path is None
+    name = text_for("en", "pretraining.session_model_name")
+    assert any(name in c.value for c in at.sidebar.caption)  # the sidebar says which model
+    at.switch_page("../pages/next_token.py").run()  # another lesson runs on it
+    ok(at)
+    at.sidebar.button(key="forget_session_model").click().run()
+    ok(at)
+    assert SESSION_MODEL_KEY not in at.session_state
+    assert not any(name in c.value for c in at.sidebar.caption)
 
 
 @pytest.mark.parametrize(
