@@ -13,24 +13,15 @@ from streamlit.testing.v1 import AppTest
 from app.i18n import LANGUAGES, text_for
 from app.resources import MODEL_ENV, try_load
 from app.training_view import FT_JOB_KEY
-
-ROOT = Path(__file__).resolve().parent.parent
-ENTRY = str(ROOT / "app" / "main.py")
-TIMEOUT = 120  # the first run imports torch and transformers
+from tests.apptest_support import ROOT, ok, open_page, save_tiny_model
+from tests.apptest_support import run_to_end as run_to_end_of
 
 
 @pytest.fixture(scope="module")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A throwaway, untrained GPT-2 with a 32-token context, saved in Hugging Face format."""
-    from models.config import get_preset
-    from models.model import build_model, save_model
-    from models.tokenizer import train_tokenizer
-
-    tokenizer = train_tokenizer(
-        ["A: Where did Mia go?\nB: Mia went home. Die Katze. 猫。"] * 20, 300
+    return save_tiny_model(
+        tmp_path_factory.mktemp("tiny"), "A: Where did Mia go?\nB: Mia went home. Die Katze. 猫。"
     )
-    preset = get_preset("nano", n_layer=2, n_head=2, n_embd=16, n_positions=32)
-    return save_model(build_model(preset, tokenizer), tokenizer, tmp_path_factory.mktemp("tiny"))
 
 
 @pytest.fixture(autouse=True)
@@ -43,25 +34,11 @@ def setup(tiny_model_dir: Path, monkeypatch):
 
 
 def page(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(ENTRY, default_timeout=TIMEOUT).run()
-    at.selectbox(key="lang").set_value(lang).run()
-    at.switch_page("../pages/finetuning.py").run()
-    ok(at)
-    return at
+    return open_page("finetuning", lang)
 
 
-def ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def run_to_end(at: AppTest, max_runs: int = 60):
-    for _ in range(max_runs):
-        job = at.session_state[FT_JOB_KEY]
-        if job.finished:
-            return job
-        at.run()
-        ok(at)
-    raise AssertionError("the run did not finish")
+def run_to_end(at: AppTest):
+    return run_to_end_of(at, FT_JOB_KEY)
 
 
 @pytest.mark.parametrize("lang", sorted(LANGUAGES))

@@ -10,25 +10,16 @@ from streamlit.testing.v1 import AppTest
 
 from app.i18n import LANGUAGES, text_for
 from app.resources import MODEL_ENV
+from tests.apptest_support import ok, open_page, save_tiny_model
 
-ROOT = Path(__file__).resolve().parent.parent
-ENTRY = str(ROOT / "app" / "main.py")
-TIMEOUT = 90  # the first run imports torch and transformers
 SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture(scope="module")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A throwaway, untrained GPT-2 with a 32-token context, saved in Hugging Face format."""
-    from models.config import get_preset
-    from models.model import build_model, save_model
-    from models.tokenizer import train_tokenizer
-
-    tokenizer = train_tokenizer(
-        ["the cat sat on the mat. <b>Die Katze</b>. 猫が座った。"] * 20, 300
+    return save_tiny_model(
+        tmp_path_factory.mktemp("tiny"), "the cat sat on the mat. <b>Die Katze</b>. 猫が座った。"
     )
-    preset = get_preset("nano", n_layer=2, n_head=2, n_embd=16, n_positions=32)
-    return save_model(build_model(preset, tokenizer), tokenizer, tmp_path_factory.mktemp("tiny"))
 
 
 @pytest.fixture(autouse=True)
@@ -41,15 +32,7 @@ def setup(tiny_model_dir: Path, monkeypatch):
 
 
 def page(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(ENTRY, default_timeout=TIMEOUT).run()
-    at.selectbox(key="lang").set_value(lang).run()
-    at.switch_page("../pages/next_token.py").run()
-    ok(at)
-    return at
-
-
-def ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
+    return open_page("next_token", lang)
 
 
 def written(at: AppTest) -> list:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tomllib
-from pathlib import Path
 
 import pytest
 import torch
@@ -12,10 +11,8 @@ from streamlit.testing.v1 import AppTest
 from app.i18n import LANGUAGES, text_for
 from app.resources import SESSION_MODEL_KEY
 from app.training_view import JOB_KEY, RUNS_KEY, config_help
-
-ROOT = Path(__file__).resolve().parent.parent
-ENTRY = str(ROOT / "app" / "main.py")
-TIMEOUT = 120  # the first run imports torch and transformers
+from tests.apptest_support import ROOT, ok, open_page
+from tests.apptest_support import run_to_end as run_to_end_of
 
 
 @pytest.fixture(autouse=True)
@@ -27,26 +24,11 @@ def one_thread():
 
 
 def page(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(ENTRY, default_timeout=TIMEOUT).run()
-    at.selectbox(key="lang").set_value(lang).run()
-    at.switch_page("../pages/pretraining.py").run()
-    ok(at)
-    return at
+    return open_page("pretraining", lang)
 
 
-def ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def run_to_end(at: AppTest, max_runs: int = 60):
-    """Rerun the page (each run trains one time slice) until the job has finished."""
-    for _ in range(max_runs):
-        job = at.session_state[JOB_KEY]
-        if job.finished:
-            return job
-        at.run()
-        ok(at)
-    raise AssertionError("the run did not finish")
+def run_to_end(at: AppTest):
+    return run_to_end_of(at, JOB_KEY)
 
 
 def tiny_settings(at: AppTest, steps: int = 6) -> None:
