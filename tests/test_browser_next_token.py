@@ -7,6 +7,7 @@ Run with ``pytest -m browser tests/test_browser_next_token.py``; screenshots lan
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from app.i18n import text_for
 from tests.browser_support import PAGES, screenshot, wait_until_idle
@@ -48,9 +49,10 @@ def test_type_click_sample_undo(server: str, browser, lang: str) -> None:
         prompt = page.locator("textarea").first
         prompt.fill("<script>alert(1)</script> " + text_for(lang, "next_token.default_prompt"))
         prompt.press("Control+Enter")
-        wait_until_idle(page)
         text = page.locator(TEXT).first
-        assert "<script>alert(1)</script>" in text.inner_text()  # shown as text, never run
+        # The rerun may not have started yet when we look: wait for its result, not for idle.
+        expect(text).to_contain_text("<script>alert(1)</script>", timeout=30_000)  # shown as text
+        wait_until_idle(page)
         start = len(text.inner_text())
 
         _click(page, "nt_cand_0")  # click the most likely candidate
