@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import torch
 
-from models.config import PRESETS, get_preset
+from models.config import PRESETS, ModelPreset, get_preset
 from models.corpora import shakespeare_text
 from models.device import device_label, pick_device
 from models.model import build_model
@@ -21,6 +21,7 @@ from models.train import TokenData, TrainConfig, Trainer, bits_per_byte
 
 NANOGPT = {"tokens_per_s": 12_500, "bpb": {60: 3.3, 120: 2.7, 300: 2.3}}
 MARKS = (60, 120, 300)
+GPU_PEAK_BF16 = {"H100": 989e12, "H200": 989e12, "A100": 312e12, "L4": 121e12}
 
 
 def _data(vocab_size: int) -> tuple[TokenData, object]:
@@ -30,22 +31,49 @@ def _data(vocab_size: int) -> tuple[TokenData, object]:
     return TokenData.from_documents([text], tok), tok
 
 
+def _preset(preset: str | ModelPreset) -> ModelPreset:
+    return get_preset(preset) if isinstance(preset, str) else preset
+
+
 def tokens_per_s(
-    preset: str, data: TokenData, tok, batch: int, block: int, steps: int = 12
+    preset: str | ModelPreset, data: TokenData, tok, batch: int, block: int, steps: int = 12
 ) -> float:
     """Training tokens/s of ``preset`` on the current device (after 2 warm-up steps)."""
     cfg = TrainConfig(
         steps=steps + 2, batch_size=batch, block_size=block, eval_every=0, warmup_steps=2
     )
-    trainer = Trainer(build_model(get_preset(preset), tok), tok, data, cfg)
+    trainer = Trainer(build_model(_preset(preset), tok), tok, data, cfg)
     events = [e for e in trainer.run() if e.kind == "step"]
     t0, t1 = events[1].elapsed_s, events[-1].elapsed_s
-    return batch * min(block, get_preset(preset).n_positions) * (len(events) - 2) / (t1 - t0)
+    return batch * min(block, _preset(preset).n_positions) * (len(events) - 2) / (t1 - t0)
 
 
-def bpb_over_time(data: TokenData, tok, preset: str = "nano", lr: float = 3e-3) -> dict:
+def mfu(preset: str | ModelPreset, vocab_size: int, block: int, rate: float) -> float | None:
+    """Model FLOPs utilisation on a CUDA GPU (nanoGPT's estimate), None without a known peak.
+
+    FLOPs per token = 6 N + 12 L d T (matrix products forward and backward, plus attention);
+    the peak is the GPU's dense bfloat16 figure.
+    """
+    if not torch.cuda.is_available():
+        return None
+    name = torch.cuda.get_device_name()
+    peak = next((v for k, v in GPU_PEAK_BF16.items() if k in name), None)
+    if peak is None:
+        return None
+    p = _preset(preset)
+    flops_per_token = 6 * p.n_params(vocab_size) + 12 * p.n_layer * p.n_embd * block
+    return flops_per_token * rate / peak
+
+
+def bpb_over_time(
+    data: TokenData,
+    tok,
+    preset: str | ModelPreset = "nano",
+    lr: float = 3e-3,
+    batch: int = 16,
+    block: int = 128,
+) -> dict:
     """One run of 300 s of training (evaluation time excluded); validation bpb at each mark."""
-    batch, block = 16, 128
     rate = tokens_per_s(preset, data, tok, batch, block, steps=6)
     steps = int(MARKS[-1] * rate / (batch * block))  # the schedule spans the whole 300 s
     cfg = TrainConfig(
@@ -57,7 +85,7 @@ def bpb_over_time(data: TokenData, tok, preset: str = "nano", lr: float = 3e-3) 
         warmup_steps=min(100, steps // 20),
         eval_batches=40,
     )
-    trainer = Trainer(build_model(get_preset(preset), tok), tok, data, cfg)
+    trainer = Trainer(build_model(_preset(preset), tok), tok, data, cfg)
     out, marks = {}, list(MARKS)
     for ev in trainer.run():
         if ev.kind == "step" and ev.elapsed_s >= marks[0]:
@@ -87,6 +115,18 @@ def run() -> dict:
         )
         for name, p in PRESETS.items()
     }
+    gpu = None
+    if torch.cuda.is_available():  # the largest preset at a GPU-sized batch
+        block = PRESETS["gpu"].n_positions
+        rate = tokens_per_s("gpu", data, tok, batch=64, block=block, steps=30)
+        gpu = {
+            "preset": "gpu",
+            "params": PRESETS["gpu"].n_params(len(tok)),
+            "batch": [64, block],
+            "tokens_per_s": round(rate),
+            "mfu": mfu("gpu", len(tok), block, rate),
+            "precision": "bfloat16 autocast, float32 weights and AdamW",
+        }
     byte_data, byte_tok = _data(vocab_size=257)  # bytes only: nanoGPT's character level
     baby = round(tokens_per_s("baby-gpt", byte_data, byte_tok, batch=12, block=64, steps=30))
     curve = bpb_over_time(data, tok)
@@ -95,6 +135,7 @@ def run() -> dict:
         "device": device_label(pick_device()),
         "threads": torch.get_num_threads(),
         "tokens_per_s_by_preset": speeds,
+        "gpu_largest_preset": gpu,
         "tokens_per_s_nanogpt_config_ours": baby,
         "tokens_per_s_nanogpt_config_reference": NANOGPT["tokens_per_s"],
         "val_bpb_nano_at_s": curve["bpb"],

@@ -8,6 +8,7 @@ redraw after each one and stop whenever it likes; the CLI prints them with a pro
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Iterator, Sequence
@@ -264,10 +265,11 @@ class Trainer:
         """Mean validation loss over fixed batches (same batches every time)."""
         self.model.eval()
         g = torch.Generator().manual_seed(1234)
-        losses = [
-            float(lm_loss(self.model(input_ids=x).logits, y))
-            for x, y in (self.get_batch("val", g) for _ in range(self.config.eval_batches))
-        ]
+        with self._autocast():
+            losses = [
+                float(lm_loss(self.model(input_ids=x).logits.float(), y))
+                for x, y in (self.get_batch("val", g) for _ in range(self.config.eval_batches))
+            ]
         self.model.train()
         return sum(losses) / len(losses)
 
@@ -331,7 +333,8 @@ class Trainer:
                 group["lr"] = lr
             x, y = self.get_batch("train")
             n_tokens += x.numel()
-            loss = lm_loss(self.model(input_ids=x).logits, y)
+            with self._autocast():
+                loss = lm_loss(self.model(input_ids=x).logits, y)
             loss_value = float(loss.detach())
             if not math.isfinite(loss_value):
                 yield self._event(
@@ -367,6 +370,12 @@ class Trainer:
             if cfg.sample_every and (self.step % cfg.sample_every == 0 or self.step == end):
                 yield self._event("sample", sample=self.sample())
         yield self._event("done", message=f"finished {self.step} steps")
+
+    def _autocast(self) -> contextlib.AbstractContextManager:
+        """bfloat16 matrix products on CUDA (weights and optimizer stay float32); none on CPU."""
+        if self.device.type != "cuda":
+            return contextlib.nullcontext()
+        return torch.autocast("cuda", dtype=torch.bfloat16)
 
     def _event(self, kind: str, **kw: object) -> TrainEvent:
         event = TrainEvent(
