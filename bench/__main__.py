@@ -11,7 +11,7 @@ import torch
 
 from models.device import device_label, pick_device
 
-BENCHMARKS = ["foundation", "tokenization", "transformer", "next_token", "training"]
+BENCHMARKS = ["foundation", "tokenization", "transformer", "next_token", "training", "preference"]
 
 
 def main(names: list[str]) -> None:

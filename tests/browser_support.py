@@ -31,9 +31,15 @@ BASE_PATH_PROBES = ("/_stcore/health", "/_stcore/host-config")
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app served on a free port for the whole session; stopped at teardown whatever happens."""
-    with serve_app(tmp_path_factory.mktemp("streamlit") / "server.log") as url:
-        yield url
+    """The app served on a free port for the whole session; stopped at teardown whatever happens.
+
+    Its rankings database is a fresh SQLite file (the server inherits ``GLASSBOX_DB_URL``).
+    """
+    folder = tmp_path_factory.mktemp("streamlit")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GLASSBOX_DB_URL", f"sqlite:///{folder / 'rankings.sqlite'}")
+        with serve_app(folder / "server.log") as url:
+            yield url
 
 
 @pytest.fixture(scope="session")
