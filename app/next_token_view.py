@@ -13,6 +13,7 @@ import re
 import plotly.graph_objects as go
 import streamlit as st
 
+from app import url_state
 from app.i18n import t
 from app.render import OKABE_ITO, escape_text, token_display
 from models import next_token as nt
@@ -344,6 +345,7 @@ def samples_panel(lm: LoadedModel, settings: SamplingSettings, seed: int) -> Non
             with col.container(border=True):
                 st.markdown(f"**{t('next_token.sample_title', i=i + 1, seed=first_seed + i)}**")
                 st.markdown(coloured_text_html(lm, ids, run), unsafe_allow_html=True)
+    url_state.keep_in_step("next_token")  # this fragment reruns alone: keep its sliders in the URL
 
 
 def hallucination_panel(lm: LoadedModel, lang: str) -> None:

@@ -14,6 +14,7 @@ import numpy as np
 import streamlit as st
 
 from app import transformer_charts as charts
+from app import url_state
 from app.i18n import LANGUAGES, t
 from app.render import token_chips_html
 from app.resources import model_version
@@ -201,6 +202,7 @@ def attention_section(key: str, lm: LoadedModel, lang: str) -> None:
             selection_mode="points",
         )
         st.caption(t("transformer.lines_caption", layer=layer + 1))
+    url_state.keep_in_step("transformer")  # this fragment reruns alone: keep its choices in the URL
 
 
 def _open_head(layer: int, head: int) -> None:
@@ -262,6 +264,7 @@ def embeddings_section(key: str, lm: LoadedModel, lang: str) -> None:
     info = positions(key, lm)
     st.plotly_chart(charts.position_figure(info), config=CONFIG, key="tf_positions")
     st.caption(t(f"transformer.pos_caption.{info.kind}", n=info.n_total))
+    url_state.keep_in_step("transformer")
 
 
 def block_section(lm: LoadedModel) -> None:
