@@ -13,7 +13,7 @@ import re
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import url_state
+from app import presenter, url_state
 from app.i18n import t
 from app.render import OKABE_ITO, escape_text, token_display
 from models import next_token as nt
@@ -317,13 +317,17 @@ def writing_panel(
     chart, metrics = st.columns([3, 1])
     with metrics:
         _entropy_metrics(dist, top)
-    chart.plotly_chart(top_tokens_figure(top), config={"displayModeBar": False}, key="nt_chart")
+    chart.plotly_chart(
+        presenter.chart(top_tokens_figure(top)), config={"displayModeBar": False}, key="nt_chart"
+    )
     chart.caption(t("next_token.cut_note"))
     lesson_section(*lens)
     if table is None:
         st.info(t("next_token.lens_unavailable"))
     else:
-        st.plotly_chart(lens_figure(table), config={"displayModeBar": False}, key="nt_lens")
+        st.plotly_chart(
+            presenter.chart(lens_figure(table)), config={"displayModeBar": False}, key="nt_lens"
+        )
 
 
 @st.fragment

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app import presenter, url_state
 from app import token_view as tv
-from app import url_state
 from app.i18n import LANGUAGES, current_lang, lesson_text, t, text_for
 from app.resources import current_model
 from models.bpe_steps import MAX_TRAIN_CHARS
@@ -64,7 +64,8 @@ names = dict(LANGUAGES)
 if own.strip():
     sentences["own"], names["own"] = own, t("tokenization.own_name")
 rows = count_rows(sentences, encoders)
-st.plotly_chart(tv.cost_chart(rows, names), theme=None, config={"displayModeBar": False})
+cost = presenter.chart(tv.cost_chart(rows, names))
+st.plotly_chart(cost, theme=None, config={"displayModeBar": False})
 
 # --- Watch BPE learn -------------------------------------------------------------------------
 st.markdown(bpe)
