@@ -27,6 +27,10 @@ Another page (e.g. RLHF) adopts it with a few lines. In ``pages()`` here::
 and in ``pages/rlhf.py``: ``url_state.restore("rlhf")`` and ``url_state.link_button("rlhf")``
 after the title, ``url_state.keep_in_step("rlhf")`` at the end.
 
+Why not Streamlit's own ``bind="query-params"``: it names parameters after widget keys (ours
+are per language, ``tf_text_en``) and writes option widgets as their displayed, translated
+labels, so a link made in English would not survive a switch to German.
+
 >>> Float(0.0, 2.0).parse("9"), Float(0.0, 2.0).parse("abc"), Float(0.0, 2.0).parse("nan")
 (2.0, None, None)
 >>> layer = Int(0, 63, offset=1)  # the URL counts layers from 1, like the page
