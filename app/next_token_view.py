@@ -13,6 +13,7 @@ import re
 import plotly.graph_objects as go
 import streamlit as st
 
+from app import presenter, url_state
 from app.i18n import t
 from app.render import OKABE_ITO, escape_text, token_display
 from models import next_token as nt
@@ -316,13 +317,17 @@ def writing_panel(
     chart, metrics = st.columns([3, 1])
     with metrics:
         _entropy_metrics(dist, top)
-    chart.plotly_chart(top_tokens_figure(top), config={"displayModeBar": False}, key="nt_chart")
+    chart.plotly_chart(
+        presenter.chart(top_tokens_figure(top)), config={"displayModeBar": False}, key="nt_chart"
+    )
     chart.caption(t("next_token.cut_note"))
     lesson_section(*lens)
     if table is None:
         st.info(t("next_token.lens_unavailable"))
     else:
-        st.plotly_chart(lens_figure(table), config={"displayModeBar": False}, key="nt_lens")
+        st.plotly_chart(
+            presenter.chart(lens_figure(table)), config={"displayModeBar": False}, key="nt_lens"
+        )
 
 
 @st.fragment
@@ -344,6 +349,7 @@ def samples_panel(lm: LoadedModel, settings: SamplingSettings, seed: int) -> Non
             with col.container(border=True):
                 st.markdown(f"**{t('next_token.sample_title', i=i + 1, seed=first_seed + i)}**")
                 st.markdown(coloured_text_html(lm, ids, run), unsafe_allow_html=True)
+    url_state.keep_in_step("next_token")  # this fragment reruns alone: keep its sliders in the URL
 
 
 def hallucination_panel(lm: LoadedModel, lang: str) -> None:

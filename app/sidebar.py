@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from app import presenter
 from app.i18n import LANG_KEY, LANGUAGES, current_lang, format_params, t
 from app.resources import (
     MODEL_PATH_KEY,
@@ -81,5 +82,7 @@ def render_sidebar() -> None:
     """Draw the shared sidebar (call once per run, from the entry point, before the page)."""
     with st.sidebar:
         _language_switch()
+        presenter.toggle()
         st.divider()
         _model_choice()
+    presenter.apply()  # in presenter view: its CSS and a way back, at the top of the page

@@ -9,6 +9,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from app import url_state
 from app.i18n import t
 from app.render import CHIP_BACKGROUNDS, OKABE_ITO, escape_text, token_display
 from models.bpe_steps import BPERun, train_bpe
@@ -218,6 +219,7 @@ def bpe_stepper(run: BPERun, key: str = "tok_bpe") -> None:
                 )
         k = st.slider(t("tokenization.step"), 0, last, key=step_key)
         _show_step(run, k)
+        url_state.keep_in_step("tokenization")  # reruns alone while playing: step in the URL
 
     stepper()
 

@@ -16,6 +16,7 @@ from dataclasses import fields
 import plotly.graph_objects as go
 import streamlit as st
 
+from app import presenter
 from app.i18n import t
 from app.render import OKABE_ITO, escape_text, token_display
 from app.resources import use_session_model
@@ -322,13 +323,13 @@ def draw_pretraining(job: TrainingJob) -> None:
     """Everything that changes while a pre-training run trains."""
     status_line(job)
     old = [r for r in st.session_state.get(RUNS_KEY, []) if r.get("job_id") != id(job)]
-    st.plotly_chart(loss_figure(job.curves, old), key="pt_loss_chart")
+    st.plotly_chart(presenter.chart(loss_figure(job.curves, old)), key="pt_loss_chart")
     if overfitting_start(job.curves) is not None:
         gap = job.curves.val_loss[-1] - job.curves.loss[-1]
         st.warning(t("pretraining.overfit_note", gap=f"{gap:.2f}"), icon=":material/warning:")
     left, right = st.columns([2, 3])
     with left:
-        st.plotly_chart(bpb_figure(job.curves), key="pt_bpb_chart")
+        st.plotly_chart(presenter.chart(bpb_figure(job.curves)), key="pt_bpb_chart")
     with right:
         st.subheader(t("pretraining.samples"), anchor=False)
         samples_panel(job.curves)
@@ -382,7 +383,7 @@ def quiz(prefix: str) -> None:
 def draw_finetuning(job: TrainingJob) -> None:
     """Everything that changes while a fine-tuning run trains."""
     status_line(job)
-    st.plotly_chart(loss_figure(job.curves), key="ft_loss_chart")
+    st.plotly_chart(presenter.chart(loss_figure(job.curves)), key="ft_loss_chart")
 
 
 def before_after(base: LoadedModel, job: TrainingJob | None, lang: str) -> None:

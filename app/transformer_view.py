@@ -13,6 +13,7 @@ import re
 import numpy as np
 import streamlit as st
 
+from app import presenter, url_state
 from app import transformer_charts as charts
 from app.i18n import LANGUAGES, t
 from app.render import token_chips_html
@@ -171,7 +172,7 @@ def attention_section(key: str, lm: LoadedModel, lang: str) -> None:
         if g > s:
             st.caption(t("transformer.grid_capped", m=MAX_GRID))
         st.plotly_chart(
-            charts.grid_figure(w[:, :, g:e, g:e], (layer, head)),
+            presenter.chart(charts.grid_figure(w[:, :, g:e, g:e], (layer, head))),
             config=CONFIG,
             key="tf_grid_chart",
             on_select=_on_grid_click,
@@ -194,13 +195,14 @@ def attention_section(key: str, lm: LoadedModel, lang: str) -> None:
         )
         fig = charts.lines_figure(w[layer, :, s:e, s:e], labels[s:e], query - s, per_head)
         st.plotly_chart(
-            fig,
+            presenter.chart(fig),
             config=CONFIG,
             key="tf_lines_chart",
             on_select=_on_token_click,
             selection_mode="points",
         )
         st.caption(t("transformer.lines_caption", layer=layer + 1))
+    url_state.keep_in_step("transformer")  # this fragment reruns alone: keep its choices in the URL
 
 
 def _open_head(layer: int, head: int) -> None:
@@ -213,7 +215,8 @@ def roles_section(key: str, lm: LoadedModel) -> None:
         scores = role_scores(key, lm)
     st.caption(t("transformer.roles_caption", n=scores.n_stories, links=scores.n_links))
     for role, col in zip(ROLES, st.columns(len(ROLES)), strict=True):
-        col.plotly_chart(charts.roles_figure(scores, role), config=CONFIG, key=f"tf_role_{role}")
+        figure = presenter.chart(charts.roles_figure(scores, role))
+        col.plotly_chart(figure, config=CONFIG, key=f"tf_role_{role}")
         layer, head, value = scores.top(role, 1)[0]
         col.markdown(
             t(
@@ -256,12 +259,16 @@ def embeddings_section(key: str, lm: LoadedModel, lang: str) -> None:
         st.info(t("transformer.no_sets"))
     else:
         vectors, coords, explained = word_map(key, words_lang, tuple(sets), lm)
-        st.plotly_chart(charts.pca_figure(vectors, coords, explained), config=CONFIG, key="tf_pca")
+        pca = presenter.chart(charts.pca_figure(vectors, coords, explained))
+        st.plotly_chart(pca, config=CONFIG, key="tf_pca")
         single = sum(n == 1 for n in vectors.n_tokens)
         st.caption(t("transformer.pca_caption", single=single, n=len(vectors.words)))
     info = positions(key, lm)
-    st.plotly_chart(charts.position_figure(info), config=CONFIG, key="tf_positions")
+    st.plotly_chart(
+        presenter.chart(charts.position_figure(info)), config=CONFIG, key="tf_positions"
+    )
     st.caption(t(f"transformer.pos_caption.{info.kind}", n=info.n_total))
+    url_state.keep_in_step("transformer")
 
 
 def block_section(lm: LoadedModel) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import training_view as view
+from app import url_state
 from app.i18n import LANGUAGES, current_lang, lesson_text, t
 from app.next_token_view import lesson_sections
 from app.resources import current_model
@@ -18,7 +19,9 @@ from models.device import device_label, pick_device
 from models.finetune import FineTuneSpec, fine_tune_job
 from models.sft import encode_example, sft_stories, sft_text
 
+url_state.restore("finetuning")  # a prepared link sets the widgets before they exist
 st.title(t("page.finetuning.title"), anchor=False)
+url_state.link_button("finetuning")
 (_, intro), compare, mask = lesson_sections(lesson_text("finetuning"))
 st.markdown(intro)
 
@@ -71,3 +74,4 @@ st.caption(t("finetuning.mask_legend"))
 
 st.header(t("pretraining.quiz_heading"), anchor=False, divider="gray")
 view.quiz("finetuning")
+url_state.keep_in_step("finetuning")

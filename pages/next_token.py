@@ -8,11 +8,14 @@ from __future__ import annotations
 import streamlit as st
 
 from app import next_token_view as view
+from app import url_state
 from app.i18n import current_lang, lesson_text, t
 from app.resources import current_model
 from models.inspection import encode
 
+url_state.restore("next_token")  # a prepared link sets the widgets before they exist
 st.title(t("page.next_token.title"), anchor=False)
+url_state.link_button("next_token")
 (_, intro), write, samples, lens, hallucination = view.lesson_sections(lesson_text("next_token"))
 st.markdown(intro)
 
@@ -46,3 +49,4 @@ view.hallucination_panel(lm, current_lang())
 
 st.header(t("next_token.quiz_heading"), anchor=False, divider="gray")
 view.quiz()
+url_state.keep_in_step("next_token")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import training_view as view
+from app import url_state
 from app.i18n import format_params, lesson_text, t
 from app.next_token_view import lesson_sections
 from app.training_view import JOB_KEY
@@ -16,7 +17,9 @@ from models.corpora import CorpusError, validate_user_text
 from models.device import device_label, pick_device
 from models.live_training import RunSpec, parameter_count
 
+url_state.restore("pretraining")  # a prepared link sets the widgets before they exist
 st.title(t("page.pretraining.title"), anchor=False)
+url_state.link_button("pretraining")
 (_, intro), *sections = lesson_sections(lesson_text("pretraining"))
 st.markdown(intro)
 
@@ -112,3 +115,4 @@ for heading, body in sections:
     st.markdown(body)
 st.header(t("pretraining.quiz_heading"), anchor=False, divider="gray")
 view.quiz("pretraining")
+url_state.keep_in_step("pretraining")

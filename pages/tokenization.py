@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app import presenter, url_state
 from app import token_view as tv
 from app.i18n import LANGUAGES, current_lang, lesson_text, t, text_for
 from app.resources import current_model
@@ -13,7 +14,9 @@ from models.token_compare import QUIRKS, Encoder, clean_text, count_rows
 lang = current_lang()
 intro, cost, bpe, quirks, check = lesson_text("tokenization").split("<!-- next -->")
 
+url_state.restore("tokenization")  # a prepared link sets the widgets before they exist
 st.title(t("page.tokenization.title"), anchor=False)
+url_state.link_button("tokenization")
 st.markdown(intro)
 
 # --- Your text, four tokenizers side by side -------------------------------------------------
@@ -48,6 +51,7 @@ def your_text(encoders: dict[str, Encoder]) -> None:
     for i, encode in enumerate(encoders.values()):
         with columns[i % 2]:
             tv.show_tokens(encode(text), view or "text")
+    url_state.keep_in_step("tokenization")  # this fragment reruns alone: keep the text in the URL
 
 
 your_text(encoders)
@@ -60,7 +64,8 @@ names = dict(LANGUAGES)
 if own.strip():
     sentences["own"], names["own"] = own, t("tokenization.own_name")
 rows = count_rows(sentences, encoders)
-st.plotly_chart(tv.cost_chart(rows, names), theme=None, config={"displayModeBar": False})
+cost = presenter.chart(tv.cost_chart(rows, names))
+st.plotly_chart(cost, theme=None, config={"displayModeBar": False})
 
 # --- Watch BPE learn -------------------------------------------------------------------------
 st.markdown(bpe)
@@ -94,3 +99,4 @@ for tab, (kind, examples) in zip(tabs, QUIRKS.items(), strict=True):
 # --- Check your understanding ----------------------------------------------------------------
 st.markdown(check)
 tv.quiz()
+url_state.keep_in_step("tokenization")

@@ -9,10 +9,13 @@ from __future__ import annotations
 import streamlit as st
 
 from app import transformer_view as tv
+from app import url_state
 from app.i18n import current_lang, lesson_text, t
 from app.resources import current_model
 
+url_state.restore("transformer")  # a prepared link sets the widgets before they exist
 st.title(t("page.transformer.title"), anchor=False)
+url_state.link_button("transformer")
 lm = current_model()
 if lm is None:
     st.info(t("transformer.no_model"), icon=":material/info:")
@@ -41,3 +44,4 @@ for (heading, body), render in zip(sections[1:], renderers, strict=False):
     st.header(heading, anchor=False, divider="gray")
     st.markdown(body)
     render()
+url_state.keep_in_step("transformer")

@@ -64,6 +64,6 @@ def test_language_switch_changes_the_text(server: str, browser) -> None:
         page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
         page.get_by_role("option", name=LANGUAGES["ja"]).click()
         page.get_by_role("heading", name=text_for("ja", "page.pretraining.title")).wait_for()
-        assert page.url.endswith("lang=ja")
+        assert "lang=ja" in page.url.split("?", 1)[1].split("&")  # the page adds its own values
     finally:
         page.close()
