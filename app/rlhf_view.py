@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import streamlit as st
 
+from app import presenter
 from app.i18n import t
 from app.render import OKABE_ITO, escape_text
 from app.training_view import FONT, live_panel
@@ -507,7 +508,7 @@ def reward_section(db: RankingStore | None, lm: LoadedModel, rankings: list[Rank
                 OKABE_ITO[5],
                 "y2",
             )
-        st.plotly_chart(fig, key="rl_rm_chart", config={"displayModeBar": False})
+        st.plotly_chart(presenter.chart(fig), key="rl_rm_chart", config={"displayModeBar": False})
 
     def finish() -> None:
         run = st.session_state[JOBS["rm"]]
@@ -597,7 +598,9 @@ def update_section(
                 t("rlhf.dpo_acc"),
                 OKABE_ITO[2],
             )
-            st.plotly_chart(fig, key="rl_dpo_chart", config={"displayModeBar": False})
+            st.plotly_chart(
+                presenter.chart(fig), key="rl_dpo_chart", config={"displayModeBar": False}
+            )
 
         if st.session_state.get(JOBS["dpo"]):
             live_panel(_job_adapter("dpo"), draw_dpo, lambda: _finish_update("dpo", "DPO"))
@@ -640,7 +643,9 @@ def update_section(
                 yaxis2={"overlaying": "y", "side": "right", "title": t("rlhf.rlhf_kl_axis")}
             )
             _line(fig, xs, [e["kl"] for e in h], t("rlhf.rlhf_kl_axis"), OKABE_ITO[5], "y2")
-            st.plotly_chart(fig, key="rl_rlhf_chart", config={"displayModeBar": False})
+            st.plotly_chart(
+                presenter.chart(fig), key="rl_rlhf_chart", config={"displayModeBar": False}
+            )
             if h:
                 st.caption(t("rlhf.rlhf_sample", step=h[-1]["step"]))
                 st.markdown(response_html(h[-1]["sample"]), unsafe_allow_html=True)
@@ -725,7 +730,7 @@ def before_after(lm: LoadedModel, lang: str, taste: str) -> None:
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": 1.1},
     )
-    st.plotly_chart(fig, key="rl_shift_chart", config={"displayModeBar": False})
+    st.plotly_chart(presenter.chart(fig), key="rl_shift_chart", config={"displayModeBar": False})
     with st.expander(t("rlhf.next_token_title") + " (table)"):
         st.dataframe(
             {

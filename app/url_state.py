@@ -194,6 +194,7 @@ def pages() -> dict[str, tuple[Param, ...]]:
     from app import token_view as tok
     from app import training_view as train
     from app import transformer_view as tf
+    from models.preference import TASTES
 
     steps, lr, batch = Int(*train.STEP_RANGE), Float(*train.LR_RANGE), Choice(train.BATCH_CHOICES)
     return {
@@ -240,6 +241,15 @@ def pages() -> dict[str, tuple[Param, ...]]:
             Param("steps", "ft_steps", steps),
             Param("lr", "ft_lr", lr),
             Param("batch", "ft_batch", batch),
+        ),
+        "rlhf": (
+            Param("taste", "rl_taste", Choice(TASTES)),
+            Param("sim_n", "rl_sim_n", Int(1, 100)),
+            Param("rm_steps", "rl_rm_steps", Int(10, 200)),
+            Param("beta", "rl_beta", Float(0.01, 1.0)),
+            Param("dpo_steps", "rl_dpo_steps", Int(10, 200)),
+            Param("kl", "rl_kl", Float(0.0, 1.0)),
+            Param("rlhf_steps", "rl_rlhf_steps", Int(5, 100)),
         ),
     }
 

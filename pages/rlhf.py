@@ -10,11 +10,14 @@ import streamlit as st
 
 from app import class_view as cv
 from app import rlhf_view as rv
+from app import url_state
 from app.i18n import current_lang, lesson_text, t
 from app.resources import current_model
 from app.transformer_view import lesson_sections
 
 st.title(t("page.rlhf.title"), anchor=False)
+url_state.restore("rlhf")  # a prepared link sets the widgets before they exist
+url_state.link_button("rlhf")
 lm = current_model()
 if lm is None:
     st.info(t("rlhf.no_model"), icon=":material/info:")
@@ -80,3 +83,4 @@ if db is not None and not join_on_top:
 st.header(q_h, anchor=False, divider="gray")
 st.markdown(q_md)
 rv.quiz()
+url_state.keep_in_step("rlhf")

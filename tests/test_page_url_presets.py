@@ -53,6 +53,12 @@ PRESETS: dict[str, tuple[dict[str, str], dict[str, object]]] = {
         {"data": "ja", "steps": "60", "lr": "0.0005", "batch": "4"},
         {"ft_lang": "ja", "ft_steps": 60, "ft_lr": 0.0005, "ft_batch": 4},
     ),
+    "rlhf": (
+        {"taste": "animals", "sim_n": "25", "rm_steps": "70", "beta": "0.3", "dpo_steps": "90",
+         "kl": "0", "rlhf_steps": "15"},
+        {"rl_taste": "animals", "rl_sim_n": 25, "rl_rm_steps": 70, "rl_beta": 0.3,
+         "rl_dpo_steps": 90, "rl_kl": 0.0, "rl_rlhf_steps": 15},
+    ),
 }  # fmt: skip
 
 
