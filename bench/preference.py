@@ -72,7 +72,7 @@ def run() -> dict:
     after_rl, _ = trait_rate(rl_policy, tok, held, TASTE, LANG)
     return {
         "setup": f"shipped model, simulated rater '{TASTE}' ({LANG}), {N_RANKINGS} rankings of 4 "
-        "responses; reward model 40 steps; DPO beta 0.1, 40 steps; RLHF KL 0.1, 30 steps × 16 samples",
+        "responses; reward model 40 steps; DPO beta 0.1, 40 steps; RLHF KL 0.1, 30 steps × 2 prompts × 8 samples",
         "rankings": N_RANKINGS,
         "pairs": len(train) + len(val),
         "ranking_s": round(rank_s, 1),

@@ -442,8 +442,8 @@ def rlhf_update(
     kl_coef: float = 0.1,
     steps: int = 30,
     lr: float = 1e-4,
-    prompts_per_step: int = 4,
-    samples_per_prompt: int = 4,
+    prompts_per_step: int = 2,
+    samples_per_prompt: int = 8,
     max_new_tokens: int = 40,
     seed: int = 0,
 ) -> Iterator[dict]:
