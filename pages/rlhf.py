@@ -59,6 +59,14 @@ if db is not None:
         st.fragment(rv.ranking_editor)(db)
     mine = st.session_state.get(rv.MINE, [])
     st.caption(t("rlhf.my_count", n=len(mine), pairs=sum(len(r.pairs()) for r in mine)))
+    if mine:
+        with st.expander(t("rlhf.my_rankings")):  # a student sees their own rankings only
+            for r in reversed(mine[-20:]):
+                best = " > ".join(" = ".join(str(i + 1) for i in g) for g in r.order)
+                bad = f" · {t('rlhf.all_bad')}" if r.all_bad else ""
+                st.markdown(
+                    rv.response_html(f"{r.prompt[:80]}… → {best}{bad}"), unsafe_allow_html=True
+                )
     if not joined:
         rv.simulated_rater(db, lm, lang)
 

@@ -109,8 +109,9 @@ def test_stale_form_is_refused_and_nothing_is_stored(database: str) -> None:
     assert RankingStore(database).count() == 0
 
 
-def test_instructor_and_student_share_a_class(database: str) -> None:
-    teacher = open_page("rlhf")
+@pytest.mark.parametrize("lang", ["en", "de", "ja"])
+def test_instructor_and_student_share_a_class(lang: str, database: str) -> None:
+    teacher = open_page("rlhf", lang)
     teacher.text_input(key="rl_new_title").input("Class 7b").run()
     teacher.text_input(key="rl_new_pass").input("sesame").run()
     teacher.button(key="rl_create").click().run()
@@ -124,6 +125,7 @@ def test_instructor_and_student_share_a_class(database: str) -> None:
 
     student = AppTest.from_file(ENTRY, default_timeout=TIMEOUT)
     student.query_params["class"] = code
+    student.query_params["lang"] = lang
     student.run()
     student.switch_page("../pages/rlhf.py").run()
     ok(student)
