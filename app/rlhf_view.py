@@ -42,6 +42,7 @@ from models.rankings_db import RankingStore, StoreError, default_url
 K = 4  # responses per prompt
 MAX_NEW_TOKENS = 40
 COLLAPSE_CHARS = 160  # longer responses show their start and an expander
+ICON_ONLY = ("up", "down", "tie", "rm")  # ranked rows' buttons: icon shown, label for readers
 
 # session_state keys (everything a user ranks or trains is per session)
 ROUND = "rl_round"  # the prompt and responses being ranked: dict
@@ -246,12 +247,32 @@ def submit_ranking(db: RankingStore, shown: str, lang: str) -> None:
     st.session_state.pop(ROUND, None)  # the next prompt is drawn on the next run
 
 
+def icon_only_css(n: int) -> str:
+    """A style that hides the labels of the ranked rows' move/tie/remove buttons from sight but
+    not from screen readers (the icon shows; the label is the button's accessible name).
+
+    Built from constants and integers only. The selectors name each button exactly: a prefix
+    match would also hide ``rl_rm_train``'s label.
+
+    >>> icon_only_css(1).count(".st-key-rl_")
+    4
+    """
+    keys = ", ".join(f".st-key-rl_{what}_{i}" for i in range(n) for what in ICON_ONLY)
+    return (
+        f"<style>:is({keys}) [data-testid='stMarkdownContainer']"
+        "{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;"
+        "clip:rect(0 0 0 0);white-space:nowrap;border:0}</style>"
+    )
+
+
 def ranking_editor(db: RankingStore) -> None:
     """The prompt, the ranked list (move, tie, remove), the unranked responses, submit."""
     rnd = st.session_state.get(ROUND)
     if rnd is None:  # just submitted: the page (not only this fragment) draws the next round
         st.rerun(scope="app")
     responses, items, tied = rnd["responses"], st.session_state[ITEMS], st.session_state[TIED]
+    if items:
+        st.html(icon_only_css(len(responses)))
     st.markdown(f"**{t('rlhf.prompt')}**")
     st.markdown(
         f"<div style='border-left:4px solid {OKABE_ITO[4]};padding-left:10px;font-size:1.05rem'>"
@@ -272,7 +293,7 @@ def ranking_editor(db: RankingStore) -> None:
             st.caption(t("rlhf.response_n", n=i + 1))
             show_response(responses[i])
         b1.button(
-            "",
+            t("rlhf.move_up"),
             icon=":material/arrow_upward:",
             key=f"rl_up_{i}",
             help=t("rlhf.move_up"),
@@ -281,7 +302,7 @@ def ranking_editor(db: RankingStore) -> None:
             disabled=pos == 0,
         )
         b2.button(
-            "",
+            t("rlhf.move_down"),
             icon=":material/arrow_downward:",
             key=f"rl_down_{i}",
             help=t("rlhf.move_down"),
@@ -290,7 +311,7 @@ def ranking_editor(db: RankingStore) -> None:
             disabled=pos == len(items) - 1,
         )
         b3.button(
-            "",
+            t("rlhf.untie" if is_tie else "rlhf.tie_with_above"),
             icon=":material/drag_handle:",
             key=f"rl_tie_{i}",
             help=t("rlhf.untie" if is_tie else "rlhf.tie_with_above"),
@@ -300,7 +321,7 @@ def ranking_editor(db: RankingStore) -> None:
             type="primary" if is_tie else "secondary",
         )
         b4.button(
-            "",
+            t("rlhf.remove"),
             icon=":material/close:",
             key=f"rl_rm_{i}",
             help=t("rlhf.remove"),

@@ -351,7 +351,7 @@ def token_mask_html(tokenizer, ids: list[int], labels: list[int]) -> str:
         piece = tokenizer.decode([tid])
         target = label != -100
         style = (
-            f"background:{'#B3DDF5' if target else '#EEEEEE'};color:{'#111' if target else '#888'};"
+            f"background:{'#B3DDF5' if target else '#EEEEEE'};color:{'#111' if target else '#555'};"
             f"border:1px solid {OKABE_ITO[4] if target else '#CCC'};border-radius:4px;"
             "padding:0 3px;margin:1px;display:inline-block;white-space:pre;font-weight:"
             + ("700" if target else "400")
