@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import presenter
+from app.a11y import chart_with_table
 from app.i18n import t
 from app.render import OKABE_ITO, escape_text
 from app.training_view import FONT, live_panel
@@ -529,7 +529,7 @@ def reward_section(db: RankingStore | None, lm: LoadedModel, rankings: list[Rank
                 OKABE_ITO[5],
                 "y2",
             )
-        st.plotly_chart(presenter.chart(fig), key="rl_rm_chart", config={"displayModeBar": False})
+        chart_with_table(fig, "rl_rm_chart", alt=t("rlhf.rm_chart_alt"))
 
     def finish() -> None:
         run = st.session_state[JOBS["rm"]]
@@ -619,9 +619,7 @@ def update_section(
                 t("rlhf.dpo_acc"),
                 OKABE_ITO[2],
             )
-            st.plotly_chart(
-                presenter.chart(fig), key="rl_dpo_chart", config={"displayModeBar": False}
-            )
+            chart_with_table(fig, "rl_dpo_chart", alt=t("rlhf.dpo_chart_alt"))
 
         if st.session_state.get(JOBS["dpo"]):
             live_panel(_job_adapter("dpo"), draw_dpo, lambda: _finish_update("dpo", "DPO"))
@@ -664,9 +662,7 @@ def update_section(
                 yaxis2={"overlaying": "y", "side": "right", "title": t("rlhf.rlhf_kl_axis")}
             )
             _line(fig, xs, [e["kl"] for e in h], t("rlhf.rlhf_kl_axis"), OKABE_ITO[5], "y2")
-            st.plotly_chart(
-                presenter.chart(fig), key="rl_rlhf_chart", config={"displayModeBar": False}
-            )
+            chart_with_table(fig, "rl_rlhf_chart", alt=t("rlhf.rlhf_chart_alt"))
             if h:
                 st.caption(t("rlhf.rlhf_sample", step=h[-1]["step"]))
                 st.markdown(response_html(h[-1]["sample"]), unsafe_allow_html=True)
@@ -751,16 +747,9 @@ def before_after(lm: LoadedModel, lang: str, taste: str) -> None:
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": 1.1},
     )
-    st.plotly_chart(presenter.chart(fig), key="rl_shift_chart", config={"displayModeBar": False})
-    with st.expander(t("rlhf.next_token_title") + " (table)"):
-        st.dataframe(
-            {
-                "token": labels,
-                t("rlhf.prob_before"): [round(b, 4) for _, b, _ in rows],
-                t("rlhf.prob_after"): [round(a, 4) for _, _, a in rows],
-            },
-            hide_index=True,
-        )
+    chart_with_table(
+        fig, "rl_shift_chart", alt=t("rlhf.next_token_title"), index_name=t("a11y.token")
+    )
 
 
 def quiz() -> None:
