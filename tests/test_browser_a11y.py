@@ -1,12 +1,13 @@
 """Accessibility in a real headless Chromium: axe-core finds no serious or critical violation.
 
-axe-core comes from the npm registry (pinned in ``package.json``; ``make js-deps`` installs it
-under ``node_modules/``) and is injected into each page by the test. Every page is checked in
-English, one in Japanese, and two states that only appear after an action: a ranking being
-edited (icon-only buttons) and a chart's data table opened by keyboard.
+axe-core (``tests/axe_support.py``) is injected into each page by the test. Every page is
+checked in English, one in Japanese, and two states that only appear after an action: a ranking
+being edited (icon-only buttons) and a chart's data table opened by keyboard. The pre-training
+page after a run (charts, tables, samples) is checked by ``test_browser_training.py``.
 
-Streamlit's own markup that we cannot change is listed in ``STREAMLIT_OWN`` (rule, the element
-it sits in, and why); anything else fails the test with rule id, impact and selectors.
+Streamlit's own markup that we cannot change is listed in ``axe_support.STREAMLIT_OWN`` (rule,
+the element it sits in, and why); anything else fails the test with rule id, impact and
+selectors. About 80 s on 2 cores.
 """
 
 from __future__ import annotations
@@ -15,34 +16,10 @@ import pytest
 from playwright.sync_api import expect
 
 from app.i18n import text_for
-from bench.common import ROOT
+from tests.axe_support import axe_violations, report
 from tests.browser_support import PAGES, wait_until_idle
 
 pytestmark = pytest.mark.browser
-
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-BLOCKING = ("serious", "critical")
-# (axe rule, CSS selector of Streamlit's element the offending node sits in, why we keep it).
-STREAMLIT_OWN: tuple[tuple[str, str, str], ...] = (
-    # st.navigation with sections draws <ul><div><li>…</li></div>…</ul>: the section wrapper
-    # <div> is not allowed directly in a <ul>, and its <li>s are not directly in the <ul>.
-    # That markup is Streamlit's (1.67); our pages only pass it the list of pages.
-    ("list", '[data-testid="stSidebarNavItems"]', "Streamlit's sectioned page navigation"),
-    ("listitem", '[data-testid="stSidebarNavItems"]', "Streamlit's sectioned page navigation"),
-)
-RUN_AXE = """async ([blocking, known]) => {
-    const result = await axe.run(document, {resultTypes: ['violations']});
-    const ours = (rule, target) => {
-        if (target.length !== 1) return true;  // inside an iframe or shadow root: keep it
-        const el = document.querySelector(target[0]);
-        return !known.some(([id, sel]) => id === rule && el && el.closest(sel));
-    };
-    return result.violations
-        .filter(v => blocking.includes(v.impact))
-        .map(v => ({id: v.id, impact: v.impact, help: v.help,
-                    targets: v.nodes.map(n => n.target).filter(t => ours(v.id, t))}))
-        .filter(v => v.targets.length);
-}"""
 
 
 def open_page(browser, server: str, page_name: str, lang: str):
@@ -63,32 +40,6 @@ def rerun_done(page) -> None:
     except Exception:
         pass
     wait_until_idle(page)
-
-
-def axe_violations(page) -> list[dict]:
-    """Serious and critical axe violations on the whole page, Streamlit's own left out.
-
-    The main area scrolls inside itself, and axe cannot judge the contrast of text outside the
-    viewport: the viewport is made as tall as the page first, as for a screenshot.
-    """
-    if not AXE.is_file():
-        pytest.skip(f"{AXE.relative_to(ROOT)} is missing: run `make js-deps`")
-    height = page.evaluate(
-        "Math.max(...['stMain', 'stSidebarContent'].map("
-        "id => document.querySelector(`[data-testid=${id}]`)?.scrollHeight ?? 0))"
-    )
-    page.set_viewport_size({"width": 1440, "height": max(900, int(height))})
-    page.wait_for_timeout(300)
-    page.add_script_tag(path=str(AXE))
-    known = [[rule, selector] for rule, selector, _ in STREAMLIT_OWN]
-    return page.evaluate(RUN_AXE, [list(BLOCKING), known])
-
-
-def report(violations: list[dict]) -> str:
-    return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(map(str, v["targets"]))
-        for v in violations
-    )
 
 
 @pytest.mark.parametrize(
