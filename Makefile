@@ -7,7 +7,7 @@ PORT ?= 8501
 # apt needs root; use sudo when we are not root and sudo exists.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test install install-dev system-deps lint bench checkpoint clean
+.PHONY: run test install install-dev system-deps js-deps lint bench checkpoint clean
 
 # The environment is rebuilt only when a requirements file changes.
 $(VENV)/.installed: requirements.txt requirements-nodeps.txt
@@ -36,12 +36,24 @@ system-deps:
 			chromium fonts-noto-color-emoji fonts-noto-cjk; \
 	fi
 
+## axe-core (pinned in package.json / package-lock.json), which the accessibility tests inject
+## into each page. Node and npm come from apt when the machine lacks them.
+node_modules/.installed: package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends \
+			nodejs npm; \
+	fi
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+js-deps: node_modules/.installed
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 ## Install everything and run the whole suite: lint, unit, page (AppTest) and browser tests.
-test: install-dev system-deps lint
+test: install-dev system-deps js-deps lint
 	$(BIN)/python -m pytest -q --timeout 600
 
 ## Benchmarks: print JSON figures.
@@ -54,4 +66,4 @@ checkpoint: install
 		--n-chars 12000000 --steps 1600 --lr 2e-3 --batch-size 16 --warmup-steps 100 --eval-every 200 --save-every 200
 
 clean:
-	rm -rf $(VENV) test-output .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules test-output .pytest_cache .ruff_cache

@@ -14,6 +14,7 @@ import random
 import streamlit as st
 
 from app import rlhf_view as rv
+from app.a11y import data_table
 from app.i18n import t
 from models.model import LoadedModel
 from models.preference import sample_responses
@@ -264,6 +265,10 @@ def dashboard(db: RankingStore, lm: LoadedModel, lang: str) -> None:
         if counts:
             st.markdown(f"**{t('rlhf.dash_counts')}**")
             st.bar_chart(counts, horizontal=True, height=40 + 28 * len(counts))
+            data_table(
+                {t("rlhf.nickname"): list(counts), t("rlhf.dash_total"): list(counts.values())},
+                t("rlhf.dash_counts"),
+            )
         if disputed:
             st.markdown(f"**{t('rlhf.dash_disputed')}**")
             for d in disputed:

@@ -13,7 +13,8 @@ import re
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import presenter, url_state
+from app import url_state
+from app.a11y import chart_with_table
 from app.i18n import t
 from app.render import OKABE_ITO, escape_text, token_display
 from models import next_token as nt
@@ -245,6 +246,20 @@ def lens_figure(table: nt.LensTable) -> go.Figure:
     return fig
 
 
+def lens_table(table: nt.LensTable) -> dict[str, list[str]]:
+    """The logit lens as text: one row per layer, each cell "token (probability)"."""
+    n = len(table.probs) - 1
+    rows = [t("next_token.lens_embeddings")] + [str(i) for i in range(1, n)]
+    rows += [t("next_token.lens_output", n=n)]
+    out: dict[str, list[str]] = {t("next_token.lens_layer"): rows}
+    for j in range(len(table.pieces[0])):
+        out[f"{t('next_token.lens_rank')} {j + 1}"] = [
+            f"{html.unescape(token_display(pieces[j]))} ({percent(probs[j])})"
+            for pieces, probs in zip(table.pieces, table.probs, strict=True)
+        ]
+    return out
+
+
 def _entropy_metrics(dist: NextToken, top: nt.TopTokens) -> None:
     """Entropy before and after the settings, and how many tokens are left (stacked)."""
     help_ = t("next_token.entropy_help")
@@ -317,16 +332,20 @@ def writing_panel(
     chart, metrics = st.columns([3, 1])
     with metrics:
         _entropy_metrics(dist, top)
-    chart.plotly_chart(
-        presenter.chart(top_tokens_figure(top)), config={"displayModeBar": False}, key="nt_chart"
-    )
-    chart.caption(t("next_token.cut_note"))
+    with chart:
+        chart_with_table(
+            top_tokens_figure(top),
+            "nt_chart",
+            alt=t("next_token.chart_alt"),
+            index_name=t("a11y.token"),
+        )
+        st.caption(t("next_token.cut_note"))
     lesson_section(*lens)
     if table is None:
         st.info(t("next_token.lens_unavailable"))
     else:
-        st.plotly_chart(
-            presenter.chart(lens_figure(table)), config={"displayModeBar": False}, key="nt_lens"
+        chart_with_table(
+            lens_figure(table), "nt_lens", alt=t("next_token.lens_alt"), table=lens_table(table)
         )
 
 

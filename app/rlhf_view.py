@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import presenter
+from app.a11y import chart_with_table
 from app.i18n import t
 from app.render import OKABE_ITO, escape_text
 from app.training_view import FONT, live_panel
@@ -42,6 +42,7 @@ from models.rankings_db import RankingStore, StoreError, default_url
 K = 4  # responses per prompt
 MAX_NEW_TOKENS = 40
 COLLAPSE_CHARS = 160  # longer responses show their start and an expander
+ICON_ONLY = ("up", "down", "tie", "rm")  # ranked rows' buttons: icon shown, label for readers
 
 # session_state keys (everything a user ranks or trains is per session)
 ROUND = "rl_round"  # the prompt and responses being ranked: dict
@@ -246,12 +247,32 @@ def submit_ranking(db: RankingStore, shown: str, lang: str) -> None:
     st.session_state.pop(ROUND, None)  # the next prompt is drawn on the next run
 
 
+def icon_only_css(n: int) -> str:
+    """A style that hides the labels of the ranked rows' move/tie/remove buttons from sight but
+    not from screen readers (the icon shows; the label is the button's accessible name).
+
+    Built from constants and integers only. The selectors name each button exactly: a prefix
+    match would also hide ``rl_rm_train``'s label.
+
+    >>> icon_only_css(1).count(".st-key-rl_")
+    4
+    """
+    keys = ", ".join(f".st-key-rl_{what}_{i}" for i in range(n) for what in ICON_ONLY)
+    return (
+        f"<style>:is({keys}) [data-testid='stMarkdownContainer']"
+        "{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;"
+        "clip:rect(0 0 0 0);white-space:nowrap;border:0}</style>"
+    )
+
+
 def ranking_editor(db: RankingStore) -> None:
     """The prompt, the ranked list (move, tie, remove), the unranked responses, submit."""
     rnd = st.session_state.get(ROUND)
     if rnd is None:  # just submitted: the page (not only this fragment) draws the next round
         st.rerun(scope="app")
     responses, items, tied = rnd["responses"], st.session_state[ITEMS], st.session_state[TIED]
+    if items:
+        st.html(icon_only_css(len(responses)))
     st.markdown(f"**{t('rlhf.prompt')}**")
     st.markdown(
         f"<div style='border-left:4px solid {OKABE_ITO[4]};padding-left:10px;font-size:1.05rem'>"
@@ -272,7 +293,7 @@ def ranking_editor(db: RankingStore) -> None:
             st.caption(t("rlhf.response_n", n=i + 1))
             show_response(responses[i])
         b1.button(
-            "",
+            t("rlhf.move_up"),
             icon=":material/arrow_upward:",
             key=f"rl_up_{i}",
             help=t("rlhf.move_up"),
@@ -281,7 +302,7 @@ def ranking_editor(db: RankingStore) -> None:
             disabled=pos == 0,
         )
         b2.button(
-            "",
+            t("rlhf.move_down"),
             icon=":material/arrow_downward:",
             key=f"rl_down_{i}",
             help=t("rlhf.move_down"),
@@ -290,7 +311,7 @@ def ranking_editor(db: RankingStore) -> None:
             disabled=pos == len(items) - 1,
         )
         b3.button(
-            "",
+            t("rlhf.untie" if is_tie else "rlhf.tie_with_above"),
             icon=":material/drag_handle:",
             key=f"rl_tie_{i}",
             help=t("rlhf.untie" if is_tie else "rlhf.tie_with_above"),
@@ -300,7 +321,7 @@ def ranking_editor(db: RankingStore) -> None:
             type="primary" if is_tie else "secondary",
         )
         b4.button(
-            "",
+            t("rlhf.remove"),
             icon=":material/close:",
             key=f"rl_rm_{i}",
             help=t("rlhf.remove"),
@@ -508,7 +529,7 @@ def reward_section(db: RankingStore | None, lm: LoadedModel, rankings: list[Rank
                 OKABE_ITO[5],
                 "y2",
             )
-        st.plotly_chart(presenter.chart(fig), key="rl_rm_chart", config={"displayModeBar": False})
+        chart_with_table(fig, "rl_rm_chart", alt=t("rlhf.rm_chart_alt"))
 
     def finish() -> None:
         run = st.session_state[JOBS["rm"]]
@@ -598,9 +619,7 @@ def update_section(
                 t("rlhf.dpo_acc"),
                 OKABE_ITO[2],
             )
-            st.plotly_chart(
-                presenter.chart(fig), key="rl_dpo_chart", config={"displayModeBar": False}
-            )
+            chart_with_table(fig, "rl_dpo_chart", alt=t("rlhf.dpo_chart_alt"))
 
         if st.session_state.get(JOBS["dpo"]):
             live_panel(_job_adapter("dpo"), draw_dpo, lambda: _finish_update("dpo", "DPO"))
@@ -643,9 +662,7 @@ def update_section(
                 yaxis2={"overlaying": "y", "side": "right", "title": t("rlhf.rlhf_kl_axis")}
             )
             _line(fig, xs, [e["kl"] for e in h], t("rlhf.rlhf_kl_axis"), OKABE_ITO[5], "y2")
-            st.plotly_chart(
-                presenter.chart(fig), key="rl_rlhf_chart", config={"displayModeBar": False}
-            )
+            chart_with_table(fig, "rl_rlhf_chart", alt=t("rlhf.rlhf_chart_alt"))
             if h:
                 st.caption(t("rlhf.rlhf_sample", step=h[-1]["step"]))
                 st.markdown(response_html(h[-1]["sample"]), unsafe_allow_html=True)
@@ -730,16 +747,9 @@ def before_after(lm: LoadedModel, lang: str, taste: str) -> None:
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": 1.1},
     )
-    st.plotly_chart(presenter.chart(fig), key="rl_shift_chart", config={"displayModeBar": False})
-    with st.expander(t("rlhf.next_token_title") + " (table)"):
-        st.dataframe(
-            {
-                "token": labels,
-                t("rlhf.prob_before"): [round(b, 4) for _, b, _ in rows],
-                t("rlhf.prob_after"): [round(a, 4) for _, _, a in rows],
-            },
-            hide_index=True,
-        )
+    chart_with_table(
+        fig, "rl_shift_chart", alt=t("rlhf.next_token_title"), index_name=t("a11y.token")
+    )
 
 
 def quiz() -> None:

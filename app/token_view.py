@@ -166,7 +166,8 @@ def quirk_table(examples: tuple[str, ...], encs: dict[str, Encoder]) -> str:
         )
         shown = f"<code>{token_display(ex)}</code><br><small>{about}</small>"
         body.append(f"<tr><td>{shown}</td>{''.join(cells)}</tr>")
-    return f'<table style="font-size:1.05rem"><tr><th></th>{head}</tr>{"".join(body)}</table>'
+    corner = f"<th>{escape_text(t('tokenization.quirk_example'))}</th>"
+    return f'<table style="font-size:1.05rem"><tr>{corner}{head}</tr>{"".join(body)}</table>'
 
 
 def _step(key: str, delta: int | None, last: int) -> None:

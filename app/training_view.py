@@ -16,7 +16,7 @@ from dataclasses import fields
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import presenter
+from app.a11y import chart_with_table
 from app.i18n import t
 from app.render import OKABE_ITO, escape_text, token_display
 from app.resources import use_session_model
@@ -323,13 +323,15 @@ def draw_pretraining(job: TrainingJob) -> None:
     """Everything that changes while a pre-training run trains."""
     status_line(job)
     old = [r for r in st.session_state.get(RUNS_KEY, []) if r.get("job_id") != id(job)]
-    st.plotly_chart(presenter.chart(loss_figure(job.curves, old)), key="pt_loss_chart")
+    chart_with_table(
+        loss_figure(job.curves, old), "pt_loss_chart", alt=t("pretraining.chart_title")
+    )
     if overfitting_start(job.curves) is not None:
         gap = job.curves.val_loss[-1] - job.curves.loss[-1]
         st.warning(t("pretraining.overfit_note", gap=f"{gap:.2f}"), icon=":material/warning:")
     left, right = st.columns([2, 3])
     with left:
-        st.plotly_chart(presenter.chart(bpb_figure(job.curves)), key="pt_bpb_chart")
+        chart_with_table(bpb_figure(job.curves), "pt_bpb_chart", alt=t("pretraining.bpb_title"))
     with right:
         st.subheader(t("pretraining.samples"), anchor=False)
         samples_panel(job.curves)
@@ -351,7 +353,7 @@ def token_mask_html(tokenizer, ids: list[int], labels: list[int]) -> str:
         piece = tokenizer.decode([tid])
         target = label != -100
         style = (
-            f"background:{'#B3DDF5' if target else '#EEEEEE'};color:{'#111' if target else '#888'};"
+            f"background:{'#B3DDF5' if target else '#EEEEEE'};color:{'#111' if target else '#555'};"
             f"border:1px solid {OKABE_ITO[4] if target else '#CCC'};border-radius:4px;"
             "padding:0 3px;margin:1px;display:inline-block;white-space:pre;font-weight:"
             + ("700" if target else "400")
@@ -383,7 +385,7 @@ def quiz(prefix: str) -> None:
 def draw_finetuning(job: TrainingJob) -> None:
     """Everything that changes while a fine-tuning run trains."""
     status_line(job)
-    st.plotly_chart(presenter.chart(loss_figure(job.curves)), key="ft_loss_chart")
+    chart_with_table(loss_figure(job.curves), "ft_loss_chart", alt=t("pretraining.chart_title"))
 
 
 def before_after(base: LoadedModel, job: TrainingJob | None, lang: str) -> None:

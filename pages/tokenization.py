@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import presenter, url_state
 from app import token_view as tv
+from app import url_state
+from app.a11y import chart_with_table
 from app.i18n import LANGUAGES, current_lang, lesson_text, t, text_for
 from app.resources import current_model
 from models.bpe_steps import MAX_TRAIN_CHARS
@@ -64,8 +65,13 @@ names = dict(LANGUAGES)
 if own.strip():
     sentences["own"], names["own"] = own, t("tokenization.own_name")
 rows = count_rows(sentences, encoders)
-cost = presenter.chart(tv.cost_chart(rows, names))
-st.plotly_chart(cost, theme=None, config={"displayModeBar": False})
+chart_with_table(
+    tv.cost_chart(rows, names),
+    None,
+    alt=t("tokenization.cost_alt"),
+    index_name=t("tokenization.cost_text"),
+    theme=None,
+)
 
 # --- Watch BPE learn -------------------------------------------------------------------------
 st.markdown(bpe)

@@ -1,4 +1,5 @@
-"""The next-token page in a real headless Chromium: type, click a candidate, sample, the text grows.
+"""The next-token page in a real headless Chromium: type, click a candidate, sample, the text grows;
+the same step by step by keyboard alone.
 
 Run with ``pytest -m browser tests/test_browser_next_token.py``; screenshots land in
 ``test-output/screenshots/next_token-*.png``.
@@ -75,5 +76,75 @@ def test_type_click_sample_undo(server: str, browser, lang: str) -> None:
         assert page.locator('[data-testid="stException"]').count() == 0
         assert not errors, errors
         screenshot(page, f"next_token-full-{lang}")
+    finally:
+        context.close()
+
+
+# The widget key of the button that has the keyboard focus, or None.
+FOCUSED_BUTTON = """() => {
+    const el = document.activeElement;
+    if (!el || el.tagName !== 'BUTTON' || !el.closest('[data-testid="stButton"]')) return null;
+    const box = el.closest('[class*="st-key-"]');
+    return box ? [...box.classList].find(c => c.startsWith('st-key-')).slice(7) : null;
+}"""
+
+
+def _tab_to(page, key: str, back: bool = False, max_presses: int = 60) -> None:
+    """Press Tab (Shift+Tab with ``back``) until the button with widget key ``key`` has focus."""
+    for _ in range(max_presses):
+        if page.evaluate(FOCUSED_BUTTON) == key:
+            return
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+    raise AssertionError(f"{key} cannot be reached by {'Shift+' if back else ''}Tab")
+
+
+def _press(page, key: str) -> None:
+    page.keyboard.press(key)
+    try:  # a fast rerun may finish before we look
+        page.locator('[data-testid="stApp"][data-test-script-state="running"]').wait_for(
+            timeout=1_500
+        )
+    except Exception:
+        pass
+    wait_until_idle(page)
+
+
+def test_step_by_step_writing_by_keyboard_alone(server: str, browser) -> None:
+    """Tab to the prompt and type, Tab to Sample and press Enter, then Space; Tab on to a
+    candidate; Shift+Tab back to Undo. The focus stays put across each rerun."""
+    context, page = _open(browser, server, "en")
+    try:
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        prompt = page.locator(".st-key-nt_prompt textarea")
+        for _ in range(60):  # from the top of the page to the prompt
+            if prompt.evaluate("el => el === document.activeElement"):
+                break
+            page.keyboard.press("Tab")
+        else:
+            raise AssertionError("the prompt cannot be reached by Tab")
+        page.keyboard.press("Control+A")
+        page.keyboard.type("Once upon a time, a cat")
+        _press(page, "Control+Enter")
+        text = page.locator(TEXT).first
+        expect(text).to_have_text("Once upon a time, a cat")
+        lengths = [len(text.inner_text())]
+
+        _tab_to(page, "nt_sample")
+        for key in ("Enter", "Space"):  # a button answers both
+            _press(page, key)
+            assert page.evaluate(FOCUSED_BUTTON) == "nt_sample"  # still there for the next press
+            lengths.append(len(page.locator(TEXT).first.inner_text()))
+        _tab_to(page, "nt_cand_0")
+        _press(page, "Enter")
+        lengths.append(len(page.locator(TEXT).first.inner_text()))
+        assert lengths == sorted(lengths) and lengths[-1] > lengths[0], lengths
+        assert len(set(lengths)) >= 3, lengths  # sampled tokens may be one character long
+
+        _tab_to(page, "nt_undo", back=True)
+        _press(page, "Enter")
+        assert len(page.locator(TEXT).first.inner_text()) < lengths[-1]
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert not errors, errors
     finally:
         context.close()

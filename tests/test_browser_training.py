@@ -1,5 +1,6 @@
 """The pre-training page in a real headless Chromium: a short run on the nano preset completes
-while the fragment redraws by itself, and the loss chart has points.
+while the fragment redraws by itself, the loss chart has points, and axe-core finds nothing
+serious on the page it leaves (charts, their tables, samples).
 
 Run with ``pytest -m browser tests/test_browser_training.py``; the screenshot lands in
 ``test-output/screenshots/pretraining-run.png``.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from app.i18n import text_for
+from tests.axe_support import axe_violations, report
 from tests.browser_support import PAGES, screenshot, wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -49,6 +51,8 @@ def test_a_short_run_completes_and_the_chart_has_points(server: str, browser) ->
         ).count()
         assert page.locator('[data-testid="stException"]').count() == 0
         assert not errors, errors
+        violations = axe_violations(page)  # the charts, their tables, the samples
+        assert not violations, report(violations)
         screenshot(page, "pretraining-run")
     finally:
         context.close()
