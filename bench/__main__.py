@@ -11,7 +11,14 @@ import torch
 
 from models.device import device_label, pick_device
 
-BENCHMARKS = ["foundation", "tokenization", "transformer", "next_token", "training"]
+BENCHMARKS = [
+    "foundation",
+    "tokenization",
+    "transformer",
+    "next_token",
+    "training",
+    "cold_start",
+]
 
 
 def main(names: list[str]) -> None:
