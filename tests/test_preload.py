@@ -3,6 +3,7 @@ loads in the background, and the sidebar fills in its caption once it is there."
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 import threading
@@ -24,11 +25,14 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture()
 def fresh_preload(monkeypatch):
-    """The preload's process-wide state as in a server that has not served a page yet."""
+    """The preload's process-wide state as in a server that has not served a page yet;
+    afterwards, the garbage collector sees again what a preload froze."""
     monkeypatch.setattr(resources, "_preloading", set())
     monkeypatch.setattr(resources, "_preloaded", set())
     monkeypatch.setattr(resources, "_first_page_drawn", threading.Event())
     monkeypatch.setattr(resources, "PAINT_GRACE_S", 0.0)
+    yield
+    gc.unfreeze()
 
 
 def test_home_and_sidebar_draw_without_torch() -> None:
@@ -84,6 +88,7 @@ def test_preload_waits_for_the_first_page_then_loads(tiny_model_dir: Path, fresh
     assert not resources.is_loading(path)
     model, error = resources.try_load(path)
     assert error is None and model is not None and model.path == tiny_model_dir
+    assert gc.get_freeze_count() > 100_000  # torch & co. are out of the collector's way
 
 
 def test_preload_skips_a_folder_without_a_model(tmp_path: Path, fresh_preload) -> None:
