@@ -18,6 +18,7 @@ BENCHMARKS = [
     "next_token",
     "training",
     "cold_start",
+    "load",
 ]
 
 
