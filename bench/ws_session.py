@@ -287,10 +287,13 @@ class Session:
                 raise RuntimeError(status)
 
     async def _read(self) -> None:
-        async for raw in self._ws:
-            self._count[0] += 1
-            self._count[1] += len(raw)
-            self._apply(ForwardMsg.FromString(raw))
+        try:
+            async for raw in self._ws:
+                self._count[0] += 1
+                self._count[1] += len(raw)
+                self._apply(ForwardMsg.FromString(raw))
+        finally:  # a waiting request fails now rather than at its timeout
+            self._events.put_nowait(("error", "", "connection closed by the server"))
 
     def _apply(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
