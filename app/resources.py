@@ -51,8 +51,9 @@ PAINT_GRACE_S = 1.0  # ...plus this, for the browser to draw that page (it share
 
 
 @functools.cache
-def configure_torch() -> None:
-    """Import torch and set its threads, once per process, before any model runs.
+def import_torch() -> None:
+    """Import torch and transformers (~3 s on 2 cores) once per process, set torch's threads,
+    and keep what they created out of the garbage collector's way.
 
     One server answers many sessions on few cores: tiny-model forward passes are fastest and
     steadiest on one thread each (two threads fight every other request for the same cores).
@@ -60,7 +61,25 @@ def configure_torch() -> None:
     """
     import torch
 
+    import models.model  # noqa: F401 - transformers, and what loading a model needs
+
     torch.set_num_threads(int(os.environ.get(THREADS_ENV, "1")))
+    freeze_long_lived_objects()
+
+
+def freeze_long_lived_objects() -> None:
+    """Move every object that exists now out of the garbage collector's sight.
+
+    Streamlit runs a full ``gc.collect(2)`` after every script run, fragment runs included
+    (``runner.postScriptGC``). With torch, transformers and the model loaded that walks
+    ~400 000 objects: ~230 ms of CPU, holding the GIL, after every click of every student
+    (and every poll of the sidebar while the model loads). What exists after the imports
+    (modules, and later the model and the encodings) lives as long as the process, so
+    ``gc.freeze()`` takes it out; a collection then costs a few ms. Objects made later are
+    collected as before.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def default_model_path() -> str:
@@ -84,7 +103,7 @@ def get_model(path: str, device: str, version: float = 0.0) -> LoadedModel:
     caller asking for the same model while it loads waits for that load (Streamlit holds a
     lock per cache key), so a preload and a page never load it twice.
     """
-    configure_torch()
+    import_torch()
     from models.model import load_model
 
     return load_model(path, device=device)
@@ -93,7 +112,7 @@ def get_model(path: str, device: str, version: float = 0.0) -> LoadedModel:
 def try_load(path: str) -> tuple[LoadedModel | None, str | None]:
     """``(model, None)`` if the folder holds a loadable model, else ``(None, why)``. Never raises."""
     try:
-        configure_torch()
+        import_torch()
         from models.device import pick_device
 
         return get_model(path, str(pick_device()), model_version(path)), None
@@ -140,7 +159,7 @@ def _preload(path: str) -> None:
         _warm_lessons()
     except Exception:  # noqa: BLE001 - the lesson that needs it reports the error itself
         pass
-    _freeze_long_lived_objects()
+    freeze_long_lived_objects()  # the model, the lessons' modules and encodings too
 
 
 def _warm_lessons() -> None:
@@ -153,19 +172,6 @@ def _warm_lessons() -> None:
 
     for name in REFERENCES:
         reference(name)
-
-
-def _freeze_long_lived_objects() -> None:
-    """Keep the garbage collector off what lives as long as the process.
-
-    Streamlit runs a full ``gc.collect(2)`` after every script run, fragment runs included
-    (``runner.postScriptGC``). With torch, transformers and the model loaded that walks
-    ~400 000 objects: ~230 ms of CPU, holding the GIL, after every click of every student.
-    ``gc.freeze()`` moves what exists now (modules, model, encodings) out of the collector's
-    sight; a collection then costs a few ms. Objects made later are collected as before.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 def is_loading(path: str) -> bool:

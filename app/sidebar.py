@@ -88,7 +88,7 @@ def _model_choice() -> None:
         )
 
 
-@st.fragment(run_every=0.5)
+@st.fragment(run_every=1.0)
 def _caption_when_loaded(path: str) -> None:
     """Says the model is loading until the background load of ``path`` ends, then asks for one
     full rerun: it draws the model's caption (or why it failed) and, being a full run, stops
