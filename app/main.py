@@ -2,6 +2,9 @@
 
 The frame around every page: page config, the router (every page registered explicitly,
 titles in the selected language), the shared sidebar, then the selected page.
+
+Nothing imported here pulls in torch: the first page a class opens (home) draws in a couple
+of seconds; the model loads in the background once it is drawn (``start_preload``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ if str(ROOT) not in sys.path:  # Streamlit puts only app/ on the path; we import
 import streamlit as st  # noqa: E402
 
 from app.i18n import t  # noqa: E402
+from app.resources import first_page_drawn, start_preload  # noqa: E402
 from app.sidebar import render_sidebar  # noqa: E402
 
 # (section key, [(page file relative to this file, url path, material icon)]), in teaching order.
@@ -60,6 +64,10 @@ def build_pages() -> dict[str, list[st.Page]]:
 # An emoji favicon is drawn locally; a Material one (also the default: the page's icon) is
 # fetched from fonts.gstatic.com, which fails offline.
 st.set_page_config(page_title="Glassbox", page_icon="🔍", layout="wide")
+start_preload()  # once per process: the first page view of the server starts it
 page = st.navigation(build_pages())
 render_sidebar()
-page.run()
+try:
+    page.run()
+finally:  # also when the page stops or reruns early
+    first_page_drawn()

@@ -4,30 +4,82 @@
 from here is read-only: pages run it (in eval mode, under ``torch.no_grad``) and never
 train, move or modify it. Training pages copy the weights first. Per-user choices live
 in ``st.session_state``.
+
+Nothing here imports torch or transformers at module level (they take ~3 s on 2 cores):
+the home page and the sidebar draw without them. Streamlit runs no app code before the
+first browser connects, so the first page view calls ``start_preload``; once that page's
+script has run (``first_page_drawn``) and the browser has had a moment to paint it, a
+background thread loads the default model, and by the time a student opens a lesson it is
+there. It waits because importing torch holds Python's GIL and a core for seconds: started
+at once, it slowed the very page it is meant to spare (cold home page 3.6-5.0 s instead of
+2.8-3.1 s on a busy 2-core machine).
 """
 
 from __future__ import annotations
 
+import functools
+import gc
 import os
+import threading
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
-import torch
+from streamlit import config
 
-from models.device import pick_device
-from models.model import DEFAULT_CHECKPOINT, LoadedModel, load_model
+from models.catalog import DEFAULT_CHECKPOINT, has_model
 
-# One server answers many sessions on few cores: tiny-model forward passes are fastest and
-# steadiest on one thread each (two threads fight every other request for the same cores).
-torch.set_num_threads(int(os.environ.get("GLASSBOX_TORCH_THREADS", "1")))
+if TYPE_CHECKING:
+    from models.model import LoadedModel
 
 SESSION_MODEL_KEY = "session_model"  # session_state: a LoadedModel this user trained, or absent
 MODEL_PATH_KEY = "model_path"  # session_state: folder of the model the sidebar selected, or None
 MODEL_ENV = "GLASSBOX_MODEL"  # environment override of the default checkpoint folder
+THREADS_ENV = "GLASSBOX_TORCH_THREADS"  # torch threads per process (default 1, see below)
 TRAIN_COMMAND = (
     "python -m models.train --preset small --corpus tiny-stories "
     "--out models/checkpoints/tiny-stories"
 )
+
+_preloading: set[str] = set()  # folders a background thread is loading right now
+_preloaded: set[str] = set()  # folders whose preload has been started (once per process)
+_preload_lock = threading.Lock()
+_first_page_drawn = threading.Event()
+FIRST_PAGE_WAIT_S = 5.0  # the preload starts after the first page, or after this at the latest
+PAINT_GRACE_S = 1.0  # ...plus this, for the browser to draw that page (it shares the cores)
+
+
+@functools.cache
+def import_torch() -> None:
+    """Import torch and transformers (~3 s on 2 cores) once per process, set torch's threads,
+    and keep what they created out of the garbage collector's way.
+
+    One server answers many sessions on few cores: tiny-model forward passes are fastest and
+    steadiest on one thread each (two threads fight every other request for the same cores).
+    The count is process-wide: torch applies it to every thread that computes later.
+    """
+    import torch
+
+    import models.model  # noqa: F401 - transformers, and what loading a model needs
+
+    torch.set_num_threads(int(os.environ.get(THREADS_ENV, "1")))
+    freeze_long_lived_objects()
+
+
+def freeze_long_lived_objects() -> None:
+    """Move every object that exists now out of the garbage collector's sight.
+
+    Streamlit runs a full ``gc.collect(2)`` after every script run, fragment runs included
+    (``runner.postScriptGC``). With torch, transformers and the model loaded that walks
+    ~400 000 objects: ~230 ms of CPU, holding the GIL, after every click of every student
+    (and every poll of the sidebar while the model loads). What exists after the imports
+    (modules, and later the model and the encodings) lives as long as the process, so
+    ``gc.freeze()`` takes it out; a collection then costs a few ms. Objects made later are
+    collected as before.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def default_model_path() -> str:
@@ -47,19 +99,85 @@ def get_model(path: str, device: str, version: float = 0.0) -> LoadedModel:
     """The model in folder ``path`` on ``device``, loaded once and shared (read-only!).
 
     ``version`` only keys the cache (see ``model_version``). Raises what ``load_model`` raises,
-    e.g. FileNotFoundError for a folder without config.json; errors are not cached.
+    e.g. FileNotFoundError for a folder without config.json; errors are not cached. A second
+    caller asking for the same model while it loads waits for that load (Streamlit holds a
+    lock per cache key), so a preload and a page never load it twice.
     """
+    import_torch()
+    from models.model import load_model
+
     return load_model(path, device=device)
 
 
 def try_load(path: str) -> tuple[LoadedModel | None, str | None]:
     """``(model, None)`` if the folder holds a loadable model, else ``(None, why)``. Never raises."""
     try:
+        import_torch()
+        from models.device import pick_device
+
         return get_model(path, str(pick_device()), model_version(path)), None
     except FileNotFoundError as exc:
         return None, str(exc)
     except Exception as exc:  # a user-typed folder can hold anything; report, don't crash
         return None, f"{type(exc).__name__}: {exc}"
+
+
+def start_preload(path: str | None = None) -> None:
+    """Load the model in ``path`` (default: ``default_model_path()``) in a background thread.
+
+    Once per folder and process; returns at once. The load waits for ``first_page_drawn`` (at
+    most ``FIRST_PAGE_WAIT_S``), then ``PAINT_GRACE_S``; until it ends, ``is_loading(path)`` is
+    true. Does nothing for a folder without a model, nor under ``AppTest``, whose runs are
+    synchronous and must not race a background load.
+    """
+    path = path or default_model_path()
+    # AppTest patches streamlit.config.get_option (not st.get_option) while a run lasts.
+    if config.get_option("global.appTest") or not has_model(path):
+        return
+    with _preload_lock:
+        if path in _preloaded:
+            return
+        _preloaded.add(path)
+        _preloading.add(path)
+    threading.Thread(target=_preload, args=(path,), name="glassbox-preload", daemon=True).start()
+
+
+def first_page_drawn() -> None:
+    """Tell a waiting preload that the first page's script has finished (call after every run)."""
+    _first_page_drawn.set()
+
+
+def _preload(path: str) -> None:
+    try:
+        if _first_page_drawn.wait(FIRST_PAGE_WAIT_S):
+            time.sleep(PAINT_GRACE_S)
+        try_load(path)  # errors are reported when a page asks for the model; not cached
+    finally:
+        with _preload_lock:
+            _preloading.discard(path)
+    try:
+        _warm_lessons()
+    except Exception:  # noqa: BLE001 - the lesson that needs it reports the error itself
+        pass
+    freeze_long_lived_objects()  # the model, the lessons' modules and encodings too
+
+
+def _warm_lessons() -> None:
+    """What the first visitor of a lesson would otherwise wait for, beside the model: the
+    lessons' modules, and the tokenization page's reference encodings (~0.8 s on 2 cores)."""
+    import app.next_token_view  # noqa: F401
+    import app.training_view  # noqa: F401
+    import app.transformer_view  # noqa: F401
+    from app.token_view import REFERENCES, reference
+
+    for name in REFERENCES:
+        reference(name)
+
+
+def is_loading(path: str) -> bool:
+    """True while a background preload of ``path`` runs (a page asking for it now would wait)."""
+    with _preload_lock:
+        return path in _preloading
 
 
 def use_session_model(lm: LoadedModel) -> None:
@@ -74,7 +192,7 @@ def forget_session_model() -> None:
 
 def current_model() -> LoadedModel | None:
     """The model this user trained (if they chose to use it), else the sidebar's selection,
-    else None (the sidebar says why)."""
+    else None (the sidebar says why). Waits for the model if it is still loading."""
     session = st.session_state.get(SESSION_MODEL_KEY)
     if session is not None:
         return session

@@ -14,10 +14,10 @@ from app.resources import (
     TRAIN_COMMAND,
     default_model_path,
     forget_session_model,
+    is_loading,
     try_load,
 )
-from models.device import device_label
-from models.model import list_local_models
+from models.catalog import has_model, list_local_models
 
 CHOICE_KEY = "model_choice"  # selectbox over the shipped models
 CUSTOM_KEY = "model_custom_path"  # text field: any local Hugging Face model folder
@@ -35,20 +35,29 @@ def _language_switch() -> str:
 
 
 def _model_choice() -> None:
-    """Model selector; stores the loaded model's folder (or None) in session_state."""
+    """Model selector; stores the loaded model's folder (or None) in session_state.
+
+    While the server is still loading the chosen model in the background (the first seconds
+    after it starts), the page is not held up: the folder is stored at once (a lesson that
+    needs the model waits for it) and the caption follows when the model is ready.
+    """
     default = default_model_path()
     options = [str(p) for p in list_local_models()]
     if default not in options:
         options.insert(0, default)
     missing = t("sidebar.not_trained")
     labels = {  # built now, not inside format_func, so the labels are in this run's language
-        p: Path(p).name + ("" if (Path(p) / "config.json").is_file() else f" {missing}")
-        for p in options
+        p: Path(p).name + ("" if has_model(p) else f" {missing}") for p in options
     }
     chosen = st.selectbox(t("sidebar.model"), options, format_func=labels.get, key=CHOICE_KEY)
     custom = st.text_input(
         t("sidebar.custom_path"), key=CUSTOM_KEY, help=t("sidebar.custom_path_help")
     ).strip()
+
+    if not custom and is_loading(chosen):
+        st.session_state[MODEL_PATH_KEY] = chosen
+        _caption_when_loaded(chosen)
+        return
 
     with st.spinner(t("sidebar.loading")):
         model, error = try_load(custom) if custom else (None, None)
@@ -61,7 +70,7 @@ def _model_choice() -> None:
         st.session_state[MODEL_PATH_KEY] = None
         st.warning(t("sidebar.no_model", path=chosen))
         st.code(TRAIN_COMMAND, language="bash")
-        if (Path(chosen) / "config.json").is_file():  # there is a model, but it did not load
+        if has_model(chosen):  # there is a model, but it did not load
             st.caption(error)
         return
     st.session_state[MODEL_PATH_KEY] = str(model.path)
@@ -69,6 +78,8 @@ def _model_choice() -> None:
     shown = session or model
     label = "sidebar.session_model" if session else "sidebar.loaded"
     params = format_params(shown.n_params)
+    from models.device import device_label  # torch: imported by now, the model is loaded
+
     st.caption(t(label, name=shown.name, params=params, device=device_label(shown.device)))
     if session:
         st.button(
@@ -76,6 +87,17 @@ def _model_choice() -> None:
             key="forget_session_model",
             on_click=forget_session_model,
         )
+
+
+@st.fragment(run_every=1.0)
+def _caption_when_loaded(path: str) -> None:
+    """Says the model is loading until the background load of ``path`` ends, then asks for one
+    full rerun: it draws the model's caption (or why it failed) and, being a full run, stops
+    this fragment's polling."""
+    if is_loading(path):
+        st.caption(t("sidebar.loading"))
+    else:
+        st.rerun()
 
 
 def render_sidebar() -> None:

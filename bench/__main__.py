@@ -11,7 +11,16 @@ import torch
 
 from models.device import device_label, pick_device
 
-BENCHMARKS = ["foundation", "tokenization", "transformer", "next_token", "training", "preference"]
+BENCHMARKS = [
+    "foundation",
+    "tokenization",
+    "transformer",
+    "next_token",
+    "training",
+    "preference",
+    "cold_start",
+    "load",
+]
 
 
 def main(names: list[str]) -> None:

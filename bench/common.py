@@ -10,6 +10,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,14 +52,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass
+class Served:
+    """A running ``streamlit run``: its base URL, its process, and when that process started."""
+
+    url: str
+    proc: subprocess.Popen
+    started: float  # time.monotonic() just before the process was spawned
+
+
 @contextmanager
-def serve_app(log_path: Path | None = None, timeout_s: float = 90) -> Iterator[str]:
-    """``streamlit run app/main.py`` on a free loopback port; yields its base URL; always stops it."""
+def serve_app_process(
+    log_path: Path | None = None, timeout_s: float = 90, poll_s: float = 0.3
+) -> Iterator[Served]:
+    """``streamlit run app/main.py`` on a free loopback port, yielded once its health check
+    answers (asked every ``poll_s`` seconds); always stopped on the way out."""
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.headless", "true"]
     cmd += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     cmd += ["--browser.gatherUsageStats", "false"]
     log = log_path.open("w") if log_path else subprocess.DEVNULL
+    started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -71,8 +85,8 @@ def serve_app(log_path: Path | None = None, timeout_s: float = 90) -> Iterator[s
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"streamlit did not start (log: {log_path})") from None
-                time.sleep(0.3)
-        yield url
+                time.sleep(poll_s)
+        yield Served(url, proc, started)
     finally:
         proc.terminate()
         try:
@@ -82,6 +96,13 @@ def serve_app(log_path: Path | None = None, timeout_s: float = 90) -> Iterator[s
             proc.wait()
         if log_path:
             log.close()
+
+
+@contextmanager
+def serve_app(log_path: Path | None = None, timeout_s: float = 90) -> Iterator[str]:
+    """``streamlit run app/main.py`` on a free loopback port; yields its base URL; always stops it."""
+    with serve_app_process(log_path, timeout_s) as served:
+        yield served.url
 
 
 def wait_idle(page, timeout_ms: int = 120_000) -> None:

@@ -23,14 +23,12 @@ from transformers import (  # noqa: E402
 )
 from transformers.utils import logging as hf_logging  # noqa: E402
 
+from models.catalog import CHECKPOINT_DIR, DEFAULT_CHECKPOINT, list_local_models  # noqa: E402, F401
 from models.config import ModelPreset  # noqa: E402
 from models.device import pick_device  # noqa: E402
 
 hf_logging.disable_progress_bar()
 hf_logging.set_verbosity_error()
-
-CHECKPOINT_DIR = Path(__file__).resolve().parent / "checkpoints"
-DEFAULT_CHECKPOINT = CHECKPOINT_DIR / "tiny-stories"
 
 
 def context_length(model: PreTrainedModel) -> int:
@@ -117,11 +115,3 @@ def save_model(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, out: 
     model.save_pretrained(out, safe_serialization=True)
     tokenizer.save_pretrained(out)
     return out
-
-
-def list_local_models(root: str | Path = CHECKPOINT_DIR) -> list[Path]:
-    """Folders under ``root`` that hold a Hugging Face model (config.json), sorted by name."""
-    root = Path(root)
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.iterdir() if (p / "config.json").is_file())
