@@ -20,6 +20,7 @@ BENCHMARKS = [
     "preference",
     "cold_start",
     "load",
+    "load_rankings",
 ]
 
 
