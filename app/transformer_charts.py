@@ -296,13 +296,13 @@ def _dot_text(s: str) -> str:
     return s.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def block_dot(s: emb.BlockShapes) -> str:
-    """Graphviz source of one block and what comes before and after it, real shapes filled in.
+def block_boxes(s: emb.BlockShapes) -> dict[str, tuple[str, str]]:
+    """The diagram's boxes: node name → (label, shape), T standing for the tokens in the text.
 
-    >>> "192" in block_dot(emb.BlockShapes(4096, 192, 6, 6, 32, 768, 256, "learned"))
-    True
+    >>> block_boxes(emb.BlockShapes(4096, 192, 6, 6, 32, 768, 256, "learned"))["mlp"][1]
+    '192 → 768 → 192'
     """
-    boxes = {  # node → (label, shape); T = tokens in the text
+    boxes = {
         "ids": (t("transformer.block.ids"), "(T,)"),
         "emb": (t("transformer.block.emb"), f"{s.vocab}×{s.d_model} → (T, {s.d_model})"),
         "attn": (
@@ -317,6 +317,16 @@ def block_dot(s: emb.BlockShapes) -> str:
         boxes["pos"] = (t("transformer.block.pos_learned"), f"{s.context}×{s.d_model}")
     elif s.positions == "rope":
         boxes["pos"] = (t("transformer.block.pos_rope"), f"{s.head_dim // 2} × 2")
+    return boxes
+
+
+def block_dot(s: emb.BlockShapes) -> str:
+    """Graphviz source of one block and what comes before and after it, real shapes filled in.
+
+    >>> "192" in block_dot(emb.BlockShapes(4096, 192, 6, 6, 32, 768, 256, "learned"))
+    True
+    """
+    boxes = block_boxes(s)
     lines = [
         "digraph G {",
         'rankdir=TB; nodesep=0.6; node [shape=box, style="rounded,filled", '

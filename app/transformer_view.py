@@ -4,17 +4,21 @@ Computing lives in ``models/inspection.py``, ``models/attention_roles.py`` and
 ``models/embeddings.py``; this module caches, draws and wires clicks to widgets. Per-user
 state lives in ``st.session_state`` under keys starting with ``tf_``. Every token label goes
 through ``app.render.token_display`` (plotly shows the escaped entities as plain text).
+Every chart has its numbers as a table under it (``data_table``), built only when opened.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from app import presenter, url_state
 from app import transformer_charts as charts
+from app import transformer_tables as tables
 from app.i18n import LANGUAGES, t
 from app.render import token_chips_html
 from app.resources import model_version
@@ -89,6 +93,21 @@ def lesson_sections(markdown: str) -> list[tuple[str, str]]:
 
 
 # ---- Streamlit sections ----------------------------------------------------------------------
+def data_table(key: str, build: Callable[[], pd.DataFrame]) -> None:
+    """The numbers of the chart above as a table: what a screen reader reads instead of the
+    picture, and exact values to copy. ``build`` runs only while the expander is open, so a
+    closed one costs an edit nothing."""
+    box = st.expander(
+        t("transformer.table.label"), key=key, on_change="rerun", icon=":material/table:"
+    )
+    if box.open:
+        table, config = build(), None
+        if table.isna().values.any():  # the causal mask: empty cells, not Streamlit's "None"
+            table = table.map(lambda v: "" if np.isnan(v) else f"{v:.{tables.DIGITS}f}")
+            config = {c: st.column_config.TextColumn(alignment="right") for c in table.columns}
+        box.dataframe(table, column_config=config, hide_index=table.index.name is None)
+
+
 def _picked(key: str) -> list:
     """Customdata of the clicked points of the chart with widget key ``key``."""
     state = st.session_state.get(key) or {}
@@ -167,6 +186,10 @@ def attention_section(key: str, lm: LoadedModel, lang: str) -> None:
         heat = charts.heatmap_html(w[layer, head, s:e, s:e], labels[s:e], title, offset=s)
         st.markdown(heat, unsafe_allow_html=True)  # labels escaped by charts.token_labels
         st.caption(t("transformer.heat_caption"))
+        data_table(
+            "tf_table_attention",
+            lambda: tables.heatmap_table(w[layer, head, s:e, s:e], labels[s:e]),
+        )
     elif view == "grid":
         g = max(s, e - MAX_GRID)
         if g > s:
@@ -179,6 +202,7 @@ def attention_section(key: str, lm: LoadedModel, lang: str) -> None:
             selection_mode="points",
         )
         st.caption(t("transformer.grid_caption"))
+        data_table("tf_table_attention", lambda: tables.grid_table(w[:, :, g:e, g:e], labels[g:e]))
     else:
         c1, c2 = st.columns(2)
         _keep_valid(QUERY, list(range(s, e)), e - 1)
@@ -202,6 +226,10 @@ def attention_section(key: str, lm: LoadedModel, lang: str) -> None:
             selection_mode="points",
         )
         st.caption(t("transformer.lines_caption", layer=layer + 1))
+        data_table(
+            "tf_table_attention",
+            lambda: tables.lines_table(w[layer, :, s:e, s:e], labels[s:e], query - s, per_head),
+        )
     url_state.keep_in_step("transformer")  # this fragment reruns alone: keep its choices in the URL
 
 
@@ -234,6 +262,7 @@ def roles_section(key: str, lm: LoadedModel) -> None:
             args=(layer, head),
             icon=":material/arrow_upward:",
         )
+    data_table("tf_table_roles", lambda: tables.roles_table(scores))
 
 
 @st.fragment
@@ -263,11 +292,13 @@ def embeddings_section(key: str, lm: LoadedModel, lang: str) -> None:
         st.plotly_chart(pca, config=CONFIG, key="tf_pca")
         single = sum(n == 1 for n in vectors.n_tokens)
         st.caption(t("transformer.pca_caption", single=single, n=len(vectors.words)))
+        data_table("tf_table_pca", lambda: tables.pca_table(vectors, coords))
     info = positions(key, lm)
     st.plotly_chart(
         presenter.chart(charts.position_figure(info)), config=CONFIG, key="tf_positions"
     )
     st.caption(t(f"transformer.pos_caption.{info.kind}", n=info.n_total))
+    data_table("tf_table_positions", lambda: tables.position_table(info))
     url_state.keep_in_step("transformer")
 
 
@@ -285,6 +316,7 @@ def block_section(lm: LoadedModel) -> None:
             C=shapes.context,
         )
     )
+    data_table("tf_table_block", lambda: tables.block_table(shapes))
 
 
 def quiz() -> None:
