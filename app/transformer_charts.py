@@ -13,7 +13,7 @@ from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from app.i18n import t
-from app.render import OKABE_ITO, token_display
+from app.render import OKABE_ITO, escape_text, token_display
 from models import embeddings as emb
 from models.attention_roles import RoleScores
 from models.inspection import Encoded
@@ -61,6 +61,8 @@ def heatmap_html(w: np.ndarray, labels: list[str], title: str, offset: int = 0) 
 
     ``labels`` are already escaped (``token_labels``). Cells above the diagonal are the causal
     mask: drawn grey, never coloured. Plain HTML redraws far faster than a plotly heatmap.
+    A screen reader reads the grid as one image named by ``title`` and pointing to the table
+    (``transformer_tables.heatmap_table``) that the page shows under it.
 
     >>> html = heatmap_html(np.array([[1.0, 0.0], [0.25, 0.75]]), ["0 a", "1 b"], "L1 H1")
     >>> html.count("<b></b>"), html.count("<i "), 'data-first="0"' in html
@@ -84,12 +86,13 @@ def heatmap_html(w: np.ndarray, labels: list[str], title: str, offset: int = 0) 
                 f'<i style="background:{colour}" title="{labels[q]} → {labels[k]}: {v:.3f}"></i>'
             )
     stops = ",".join(_LUT[:: max(1, len(_LUT) // 8)] + [_LUT[-1]])
+    alt = escape_text(t("transformer.table.heat_alt", title=title))
     return (
         f"<style>{_HEAT_CSS}</style>"
         f'<div style="font-size:1.15rem;font-weight:600;margin-bottom:6px">{title}</div>'
         f'<div style="font-size:0.9rem;margin-bottom:4px">↓ {t("transformer.query_axis")}'
         f" &nbsp;·&nbsp; {t('transformer.key_axis')} →</div>"
-        f'<div class="gb-heat" data-first="{offset}" data-n="{T}" '
+        f'<div class="gb-heat" data-first="{offset}" data-n="{T}" role="img" aria-label="{alt}" '
         f'style="grid-template-columns:auto repeat({T},{cell}px)">{"".join(parts)}</div>'
         f'<div style="display:flex;gap:8px;align-items:center;margin-top:10px;font-size:0.9rem">'
         f'0<div class="gb-bar" style="background:linear-gradient(90deg,{stops})"></div>'

@@ -196,3 +196,4 @@ def test_tables_show_tokens_as_text_not_as_escaped_html(page):
     heat = at.dataframe[0].value
     joined = "".join(heat.columns)
     assert "<" in joined and "&lt;" not in joined and "&amp;" not in joined
+    assert 'role="img"' in html_blocks(at)  # the grid itself is one named image
