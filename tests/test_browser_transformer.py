@@ -110,9 +110,8 @@ def test_every_control_is_named_and_each_chart_opens_as_a_table(server: str, bro
         assert text_for("en", "transformer.heat_title", layer=1, head=1) in heat.get_attribute(
             "aria-label"
         )
-        tables = page.locator('[data-testid="stExpander"]').filter(
-            has_text=text_for("en", "transformer.table.label")
-        )
+        prefix = text_for("en", "a11y.table_of", name="")
+        tables = page.locator('[data-testid="stExpander"]').filter(has_text=prefix)
         assert tables.count() == 5  # attention, head roles, word map, positions, block
         assert page.locator('[data-testid="stDataFrame"]').count() == 0  # built when opened
         tables.first.locator("summary").click()

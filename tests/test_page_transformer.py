@@ -155,13 +155,17 @@ def test_script_and_emoji_are_shown_not_run(page, text):
         assert "&lt;" in heat and "<script" not in heat  # so do the heatmap's labels
 
 
-TABLES = ("tf_table_attention", "tf_table_roles", "tf_table_pca", "tf_table_positions")
+TABLES = ("tf_table_heatmap", "tf_table_roles", "tf_table_pca", "tf_table_positions")
+ALTS = ("heatmap", "roles", "pca", "positions", "block")  # the charts' names, top to bottom
 
 
 def test_every_chart_has_its_numbers_as_a_table_built_only_when_opened(page):
     at = page("de")
-    label = text_for("de", "transformer.table.label")
-    assert [e.label for e in at.expander].count(label) == len(TABLES) + 1  # and the block
+    names = [text_for("de", f"transformer.alt.{a}") for a in ALTS]
+    labels = [e.label for e in at.expander]
+    assert [text_for("de", "a11y.table_of", name=n) for n in names] == [
+        label for label in labels if label.startswith(text_for("de", "a11y.table_of", name=""))
+    ]
     assert not at.dataframe  # closed: nothing built, nothing sent
     for key in (*TABLES, "tf_table_block"):
         at.session_state[key] = True
@@ -177,7 +181,10 @@ def test_every_chart_has_its_numbers_as_a_table_built_only_when_opened(page):
     ]
     assert len(roles) == 3 * 2 and len(pca) > 0 and positions.shape[0] == positions.shape[1]
     assert text_for("de", "transformer.block.mlp") in block.iloc[:, 0].tolist()
+    alts = [c.proto.alt for c in (*at.get("plotly_chart"), *at.get("graphviz_chart"))]
+    assert all(alts) and text_for("de", "transformer.alt.block") in alts  # every chart is named
 
+    at.session_state["tf_table_grid"] = at.session_state["tf_table_lines"] = True
     at.radio(key="tf_view").set_value("grid").run()
     grid, g = at.dataframe[0].value, min(T, MAX_GRID)  # the grid draws the last MAX_GRID
     assert grid.shape == (g * (g + 1) // 2, 3 * 2)  # every unmasked pair, every head
@@ -191,7 +198,7 @@ def test_every_chart_has_its_numbers_as_a_table_built_only_when_opened(page):
 def test_tables_show_tokens_as_text_not_as_escaped_html(page):
     at = page("en")
     at.text_area(key="tf_text_en").set_value("<b>x</b> & y").run()
-    at.session_state["tf_table_attention"] = True
+    at.session_state["tf_table_heatmap"] = True
     at.run()
     heat = at.dataframe[0].value
     joined = "".join(heat.columns)
