@@ -13,7 +13,7 @@ from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from app.i18n import t
-from app.render import OKABE_ITO, token_display
+from app.render import OKABE_ITO, escape_text, token_display
 from models import embeddings as emb
 from models.attention_roles import RoleScores
 from models.inspection import Encoded
@@ -61,6 +61,8 @@ def heatmap_html(w: np.ndarray, labels: list[str], title: str, offset: int = 0) 
 
     ``labels`` are already escaped (``token_labels``). Cells above the diagonal are the causal
     mask: drawn grey, never coloured. Plain HTML redraws far faster than a plotly heatmap.
+    A screen reader reads the grid as one image named by ``title`` and pointing to the table
+    (``transformer_tables.heatmap_table``) that the page shows under it.
 
     >>> html = heatmap_html(np.array([[1.0, 0.0], [0.25, 0.75]]), ["0 a", "1 b"], "L1 H1")
     >>> html.count("<b></b>"), html.count("<i "), 'data-first="0"' in html
@@ -84,12 +86,13 @@ def heatmap_html(w: np.ndarray, labels: list[str], title: str, offset: int = 0) 
                 f'<i style="background:{colour}" title="{labels[q]} → {labels[k]}: {v:.3f}"></i>'
             )
     stops = ",".join(_LUT[:: max(1, len(_LUT) // 8)] + [_LUT[-1]])
+    alt = escape_text(t("transformer.table.heat_alt", title=title))
     return (
         f"<style>{_HEAT_CSS}</style>"
         f'<div style="font-size:1.15rem;font-weight:600;margin-bottom:6px">{title}</div>'
         f'<div style="font-size:0.9rem;margin-bottom:4px">↓ {t("transformer.query_axis")}'
         f" &nbsp;·&nbsp; {t('transformer.key_axis')} →</div>"
-        f'<div class="gb-heat" data-first="{offset}" data-n="{T}" '
+        f'<div class="gb-heat" data-first="{offset}" data-n="{T}" role="img" aria-label="{alt}" '
         f'style="grid-template-columns:auto repeat({T},{cell}px)">{"".join(parts)}</div>'
         f'<div style="display:flex;gap:8px;align-items:center;margin-top:10px;font-size:0.9rem">'
         f'0<div class="gb-bar" style="background:linear-gradient(90deg,{stops})"></div>'
@@ -296,13 +299,13 @@ def _dot_text(s: str) -> str:
     return s.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def block_dot(s: emb.BlockShapes) -> str:
-    """Graphviz source of one block and what comes before and after it, real shapes filled in.
+def block_boxes(s: emb.BlockShapes) -> dict[str, tuple[str, str]]:
+    """The diagram's boxes: node name → (label, shape), T standing for the tokens in the text.
 
-    >>> "192" in block_dot(emb.BlockShapes(4096, 192, 6, 6, 32, 768, 256, "learned"))
-    True
+    >>> block_boxes(emb.BlockShapes(4096, 192, 6, 6, 32, 768, 256, "learned"))["mlp"][1]
+    '192 → 768 → 192'
     """
-    boxes = {  # node → (label, shape); T = tokens in the text
+    boxes = {
         "ids": (t("transformer.block.ids"), "(T,)"),
         "emb": (t("transformer.block.emb"), f"{s.vocab}×{s.d_model} → (T, {s.d_model})"),
         "attn": (
@@ -317,6 +320,16 @@ def block_dot(s: emb.BlockShapes) -> str:
         boxes["pos"] = (t("transformer.block.pos_learned"), f"{s.context}×{s.d_model}")
     elif s.positions == "rope":
         boxes["pos"] = (t("transformer.block.pos_rope"), f"{s.head_dim // 2} × 2")
+    return boxes
+
+
+def block_dot(s: emb.BlockShapes) -> str:
+    """Graphviz source of one block and what comes before and after it, real shapes filled in.
+
+    >>> "192" in block_dot(emb.BlockShapes(4096, 192, 6, 6, 32, 768, 256, "learned"))
+    True
+    """
+    boxes = block_boxes(s)
     lines = [
         "digraph G {",
         'rankdir=TB; nodesep=0.6; node [shape=box, style="rounded,filled", '

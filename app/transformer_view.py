@@ -4,17 +4,22 @@ Computing lives in ``models/inspection.py``, ``models/attention_roles.py`` and
 ``models/embeddings.py``; this module caches, draws and wires clicks to widgets. Per-user
 state lives in ``st.session_state`` under keys starting with ``tf_``. Every token label goes
 through ``app.render.token_display`` (plotly shows the escaped entities as plain text).
+Every chart has a name for screen readers (``alt``) and its numbers as a table under it
+(``data_table``): the label of ``app.a11y``'s tables, but built only while the table is open.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from app import presenter, url_state
 from app import transformer_charts as charts
+from app import transformer_tables as tables
 from app.i18n import LANGUAGES, t
 from app.render import token_chips_html
 from app.resources import model_version
@@ -89,6 +94,20 @@ def lesson_sections(markdown: str) -> list[tuple[str, str]]:
 
 
 # ---- Streamlit sections ----------------------------------------------------------------------
+def data_table(key: str, alt: str, build: Callable[[], pd.DataFrame]) -> None:
+    """The numbers of the chart named ``alt`` as a table: what a screen reader reads instead of
+    the picture, and exact values to copy. Unlike ``app.a11y.data_table``, ``build`` runs only
+    while the expander is open: a closed one costs a sentence edit nothing."""
+    label = t("a11y.table_of", name=alt)
+    box = st.expander(label, key=key, on_change="rerun", icon=":material/table:")
+    if box.open:
+        table, config = build(), None
+        if table.isna().values.any():  # the causal mask: empty cells, not Streamlit's "None"
+            table = table.map(lambda v: "" if np.isnan(v) else f"{v:.{tables.DIGITS}f}")
+            config = {c: st.column_config.TextColumn(alignment="right") for c in table.columns}
+        box.dataframe(table, column_config=config, hide_index=table.index.name is None, alt=alt)
+
+
 def _picked(key: str) -> list:
     """Customdata of the clicked points of the chart with widget key ``key``."""
     state = st.session_state.get(key) or {}
@@ -167,6 +186,11 @@ def attention_section(key: str, lm: LoadedModel, lang: str) -> None:
         heat = charts.heatmap_html(w[layer, head, s:e, s:e], labels[s:e], title, offset=s)
         st.markdown(heat, unsafe_allow_html=True)  # labels escaped by charts.token_labels
         st.caption(t("transformer.heat_caption"))
+        data_table(
+            "tf_table_heatmap",
+            t("transformer.alt.heatmap"),
+            lambda: tables.heatmap_table(w[layer, head, s:e, s:e], labels[s:e]),
+        )
     elif view == "grid":
         g = max(s, e - MAX_GRID)
         if g > s:
@@ -177,8 +201,14 @@ def attention_section(key: str, lm: LoadedModel, lang: str) -> None:
             key="tf_grid_chart",
             on_select=_on_grid_click,
             selection_mode="points",
+            alt=t("transformer.alt.grid"),
         )
         st.caption(t("transformer.grid_caption"))
+        data_table(
+            "tf_table_grid",
+            t("transformer.alt.grid"),
+            lambda: tables.grid_table(w[:, :, g:e, g:e], labels[g:e]),
+        )
     else:
         c1, c2 = st.columns(2)
         _keep_valid(QUERY, list(range(s, e)), e - 1)
@@ -200,8 +230,14 @@ def attention_section(key: str, lm: LoadedModel, lang: str) -> None:
             key="tf_lines_chart",
             on_select=_on_token_click,
             selection_mode="points",
+            alt=t("transformer.alt.lines"),
         )
         st.caption(t("transformer.lines_caption", layer=layer + 1))
+        data_table(
+            "tf_table_lines",
+            t("transformer.alt.lines"),
+            lambda: tables.lines_table(w[layer, :, s:e, s:e], labels[s:e], query - s, per_head),
+        )
     url_state.keep_in_step("transformer")  # this fragment reruns alone: keep its choices in the URL
 
 
@@ -216,7 +252,9 @@ def roles_section(key: str, lm: LoadedModel) -> None:
     st.caption(t("transformer.roles_caption", n=scores.n_stories, links=scores.n_links))
     for role, col in zip(ROLES, st.columns(len(ROLES)), strict=True):
         figure = presenter.chart(charts.roles_figure(scores, role))
-        col.plotly_chart(figure, config=CONFIG, key=f"tf_role_{role}")
+        col.plotly_chart(
+            figure, config=CONFIG, key=f"tf_role_{role}", alt=t(f"transformer.role.{role}")
+        )
         layer, head, value = scores.top(role, 1)[0]
         col.markdown(
             t(
@@ -234,6 +272,7 @@ def roles_section(key: str, lm: LoadedModel) -> None:
             args=(layer, head),
             icon=":material/arrow_upward:",
         )
+    data_table("tf_table_roles", t("transformer.alt.roles"), lambda: tables.roles_table(scores))
 
 
 @st.fragment
@@ -260,21 +299,30 @@ def embeddings_section(key: str, lm: LoadedModel, lang: str) -> None:
     else:
         vectors, coords, explained = word_map(key, words_lang, tuple(sets), lm)
         pca = presenter.chart(charts.pca_figure(vectors, coords, explained))
-        st.plotly_chart(pca, config=CONFIG, key="tf_pca")
+        st.plotly_chart(pca, config=CONFIG, key="tf_pca", alt=t("transformer.alt.pca"))
         single = sum(n == 1 for n in vectors.n_tokens)
         st.caption(t("transformer.pca_caption", single=single, n=len(vectors.words)))
+        data_table(
+            "tf_table_pca", t("transformer.alt.pca"), lambda: tables.pca_table(vectors, coords)
+        )
     info = positions(key, lm)
     st.plotly_chart(
-        presenter.chart(charts.position_figure(info)), config=CONFIG, key="tf_positions"
+        presenter.chart(charts.position_figure(info)),
+        config=CONFIG,
+        key="tf_positions",
+        alt=t("transformer.alt.positions"),
     )
     st.caption(t(f"transformer.pos_caption.{info.kind}", n=info.n_total))
+    data_table(
+        "tf_table_positions", t("transformer.alt.positions"), lambda: tables.position_table(info)
+    )
     url_state.keep_in_step("transformer")
 
 
 def block_section(lm: LoadedModel) -> None:
     """One block as a labelled diagram with the loaded model's real sizes."""
     shapes = emb.block_shapes(lm)
-    st.graphviz_chart(charts.block_dot(shapes))
+    st.graphviz_chart(charts.block_dot(shapes), alt=t("transformer.alt.block"))
     st.caption(
         t(
             "transformer.block.caption",
@@ -285,6 +333,7 @@ def block_section(lm: LoadedModel) -> None:
             C=shapes.context,
         )
     )
+    data_table("tf_table_block", t("transformer.alt.block"), lambda: tables.block_table(shapes))
 
 
 def quiz() -> None:

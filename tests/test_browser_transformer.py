@@ -82,3 +82,42 @@ def test_grid_view_draws_every_head(server: str, browser) -> None:
         screenshot(page, "transformer-lines")
     finally:
         page.close()
+
+
+UNNAMED_CONTROLS = """() => {
+    // Controls in the page body with no accessible name (icon glyphs are aria-hidden).
+    const sel = 'button, a[href], input, select, textarea, summary, [role=button], [role=radio],'
+        + ' [role=combobox], [role=slider], [role=switch], [tabindex]:not([tabindex="-1"])';
+    return [...document.querySelectorAll('[data-testid="stMain"] :is(' + sel + ')')].filter(e => {
+        const text = e.cloneNode(true);
+        text.querySelectorAll('[aria-hidden="true"]').forEach(x => x.remove());
+        const by = (e.getAttribute('aria-labelledby') || '').split(' ').filter(Boolean);
+        return !(e.getAttribute('aria-label') || text.textContent.trim() || e.title
+            || (e.labels && e.labels.length) || by.some(id => document.getElementById(id)));
+    }).map(e => e.outerHTML.slice(0, 120));
+}"""
+
+
+def test_every_control_is_named_and_each_chart_opens_as_a_table(server: str, browser) -> None:
+    page = open_transformer(browser, server, "en")
+    try:
+        for view in ("grid", "lines", "heatmap"):
+            assert page.evaluate(UNNAMED_CONTROLS) == [], view
+            page.get_by_text(text_for("en", f"transformer.view.{view}"), exact=True).click()
+            wait_until_idle(page)
+        heat = page.locator(HEATMAP).first
+        assert heat.get_attribute("role") == "img"  # one picture for a screen reader, named:
+        assert text_for("en", "transformer.heat_title", layer=1, head=1) in heat.get_attribute(
+            "aria-label"
+        )
+        prefix = text_for("en", "a11y.table_of", name="")
+        tables = page.locator('[data-testid="stExpander"]').filter(has_text=prefix)
+        assert tables.count() == 5  # attention, head roles, word map, positions, block
+        assert page.locator('[data-testid="stDataFrame"]').count() == 0  # built when opened
+        tables.first.locator("summary").click()
+        tables.first.locator('[data-testid="stDataFrame"]').wait_for(timeout=30_000)
+        wait_until_idle(page)
+        assert no_exception(page)
+        screenshot(page, "transformer-table")
+    finally:
+        page.close()

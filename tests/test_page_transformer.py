@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.i18n import LANGUAGES, text_for
 from app.resources import MODEL_ENV
-from app.transformer_view import MAX_DRAWN
+from app.transformer_view import MAX_DRAWN, MAX_GRID
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY = str(ROOT / "app" / "main.py")
@@ -152,3 +153,54 @@ def test_script_and_emoji_are_shown_not_run(page, text):
         assert "&lt;" in html_blocks(at)  # the token chips show "<" as text
         heat = html_blocks(at).split('class="gb-heat"', 1)[1]
         assert "&lt;" in heat and "<script" not in heat  # so do the heatmap's labels
+
+
+TABLES = ("tf_table_heatmap", "tf_table_roles", "tf_table_pca", "tf_table_positions")
+ALTS = ("heatmap", "roles", "pca", "positions", "block")  # the charts' names, top to bottom
+
+
+def test_every_chart_has_its_numbers_as_a_table_built_only_when_opened(page):
+    at = page("de")
+    names = [text_for("de", f"transformer.alt.{a}") for a in ALTS]
+    labels = [e.label for e in at.expander]
+    assert [text_for("de", "a11y.table_of", name=n) for n in names] == [
+        label for label in labels if label.startswith(text_for("de", "a11y.table_of", name=""))
+    ]
+    assert not at.dataframe  # closed: nothing built, nothing sent
+    for key in (*TABLES, "tf_table_block"):
+        at.session_state[key] = True
+    at.run()
+    assert not at.exception
+    heat, roles, pca, positions, block = (d.value for d in at.dataframe)
+    T = heat.shape[0]
+    assert heat.shape == (T, T) and (heat.values[0, 1:] == "").all()  # the mask stays empty
+    weights = heat.apply(pd.to_numeric).fillna(0)
+    assert abs(weights.sum(axis=1) - 1).max() < 0.05  # rows add up to 1 (rounded cells)
+    assert list(roles.columns[2:]) == [
+        text_for("de", f"transformer.role.{r}") for r in ("previous", "start", "coreference")
+    ]
+    assert len(roles) == 3 * 2 and len(pca) > 0 and positions.shape[0] == positions.shape[1]
+    assert text_for("de", "transformer.block.mlp") in block.iloc[:, 0].tolist()
+    alts = [c.proto.alt for c in (*at.get("plotly_chart"), *at.get("graphviz_chart"))]
+    assert all(alts) and text_for("de", "transformer.alt.block") in alts  # every chart is named
+
+    at.session_state["tf_table_grid"] = at.session_state["tf_table_lines"] = True
+    at.radio(key="tf_view").set_value("grid").run()
+    grid, g = at.dataframe[0].value, min(T, MAX_GRID)  # the grid draws the last MAX_GRID
+    assert grid.shape == (g * (g + 1) // 2, 3 * 2)  # every unmasked pair, every head
+    at.radio(key="tf_view").set_value("lines").run()
+    at.radio(key="tf_mode").set_value(True).run()
+    lines = at.dataframe[0].value
+    assert list(lines.columns) == [text_for("de", "transformer.head_n", n=h) for h in (1, 2)]
+    assert len(lines) == T  # the last token looks at every token
+
+
+def test_tables_show_tokens_as_text_not_as_escaped_html(page):
+    at = page("en")
+    at.text_area(key="tf_text_en").set_value("<b>x</b> & y").run()
+    at.session_state["tf_table_heatmap"] = True
+    at.run()
+    heat = at.dataframe[0].value
+    joined = "".join(heat.columns)
+    assert "<" in joined and "&lt;" not in joined and "&amp;" not in joined
+    assert 'role="img"' in html_blocks(at)  # the grid itself is one named image
