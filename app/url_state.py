@@ -52,7 +52,6 @@ from urllib.parse import quote, urlencode
 import streamlit as st
 
 from app.i18n import LANG_KEY, LANGUAGES, current_lang, t
-from models.embeddings import WORD_SETS
 
 TEXT_MAX = 1000  # characters of one text in a link: ≤ 9 kB URL-encoded, even in Japanese
 SEEN_KEY = "_url_state_seen"  # session_state: page → signatures of URLs applied or written
@@ -194,7 +193,8 @@ def pages() -> dict[str, tuple[Param, ...]]:
     from app import token_view as tok
     from app import training_view as train
     from app import transformer_view as tf
-    from models.preference import TASTES
+    from models.embeddings import WORD_SETS  # imports torch: only once a lesson needs it
+    from models.rankings import TASTES
 
     steps, lr, batch = Int(*train.STEP_RANGE), Float(*train.LR_RANGE), Choice(train.BATCH_CHOICES)
     return {

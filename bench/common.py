@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import statistics
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,3 +162,14 @@ def edit_redraw_figures(
         f"{name}_ms_p95": quantile(times, 0.95),
         "edits": len(texts),
     }
+
+
+def run_coroutine(coro):  # noqa: ANN001, ANN201 - any coroutine, its result
+    """``asyncio.run(coro)``, also where this thread already runs an event loop (Playwright's
+    sync API does, in the test session): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

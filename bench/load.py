@@ -42,7 +42,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.common import quantile, serve_app_process
+from bench.common import quantile, run_coroutine, serve_app_process
 from bench.ws_session import Run, Session
 
 SESSIONS = 30
@@ -236,7 +236,7 @@ def run(sessions: int = SESSIONS, duration_s: float = DURATION_S) -> dict:
     log = Path(tempfile.mkdtemp(prefix="glassbox-load-")) / "server.log"
     before = os.getloadavg()
     with serve_app_process(log) as served:
-        report = asyncio.run(load_test(served.url, served.proc.pid, sessions, duration_s))
+        report = run_coroutine(load_test(served.url, served.proc.pid, sessions, duration_s))
     text = log.read_text(errors="replace")
     return {
         "sessions": sessions,

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import quantile, serve_app_process
+from bench.common import quantile, run_coroutine, serve_app_process
 from bench.ws_session import Session
 from models.rankings_db import RankingStore
 
@@ -62,7 +62,7 @@ def run(students: int = STUDENTS, rankings: int = RANKINGS) -> dict:
     os.environ["GLASSBOX_DB_URL"] = db_url  # the server inherits it
     try:
         with serve_app_process(folder / "server.log") as served:
-            out = asyncio.run(load(served.url, students, rankings))
+            out = run_coroutine(load(served.url, students, rankings))
     finally:
         if old is None:
             os.environ.pop("GLASSBOX_DB_URL")

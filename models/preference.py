@@ -37,12 +37,11 @@ from models.lexicon import de as lex_de
 from models.lexicon import en as lex_en
 from models.lexicon import ja as lex_ja
 from models.model import context_length
-from models.rankings import Pair, Ranking
+from models.rankings import TASTES, Pair, Ranking
 from models.stories import generate_stories
 
 # ---- tastes of the simulated rater -----------------------------------------------------------
 
-TASTES = ("happy", "animals", "short", "polite")
 LEXICONS = {"en": lex_en, "de": lex_de, "ja": lex_ja}
 SHOW_TEMPERATURE = 0.8  # responses shown to raters: a little below 1, fewer garbled words
 SHORT_CHARS = {"en": 90, "de": 90, "ja": 40}  # a response under this many characters is "short"
@@ -190,7 +189,9 @@ def sample_responses(
     was_training = model.training
     model.eval()
     device = next(model.parameters()).device
-    p_ids = prompt_ids(tokenizer, prompt)[-(context_length(model) - max_new_tokens) :]
+    ctx = context_length(model)
+    max_new_tokens = max(1, min(max_new_tokens, ctx // 2))  # a tiny context: shorter answers
+    p_ids = prompt_ids(tokenizer, prompt)[-(ctx - max_new_tokens) :]
     eos = _eos(tokenizer)
     gen = torch.Generator().manual_seed(seed)
     x = torch.tensor([p_ids] * k, device=device)
@@ -217,10 +218,25 @@ def sample_responses(
 # ---- log-probabilities and losses ------------------------------------------------------------
 
 
+def _fit(
+    seqs: Sequence[tuple[list[int], list[int]]], ctx: int
+) -> list[tuple[list[int], list[int]]]:
+    """Each (prompt, response) cut to ``ctx`` tokens: the prompt loses its start first."""
+    out = []
+    for p, r in seqs:
+        r = r[: ctx - 1]
+        out.append((p[-(ctx - len(r)) :], r))
+    return out
+
+
 def _batch(
-    seqs: Sequence[tuple[list[int], list[int]]], pad: int, device: torch.device
+    seqs: Sequence[tuple[list[int], list[int]]],
+    pad: int,
+    device: torch.device,
+    ctx: int | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Right-padded (prompt + response) ids, attention mask, and a mask of response targets."""
+    seqs = _fit(seqs, ctx) if ctx else seqs
     width = max(len(p) + len(r) for p, r in seqs)
     ids = torch.full((len(seqs), width), pad, dtype=torch.long)
     attn = torch.zeros((len(seqs), width), dtype=torch.long)
@@ -238,7 +254,7 @@ def sequence_logprob(
 ) -> torch.Tensor:
     """Sum of log p(response token | everything before) for each (prompt ids, response ids)."""
     device = next(model.parameters()).device
-    ids, attn, resp = _batch(seqs, pad, device)
+    ids, attn, resp = _batch(seqs, pad, device, context_length(model))
     logits = model(input_ids=ids, attention_mask=attn).logits[:, :-1].float()
     logp = torch.log_softmax(logits, -1).gather(-1, ids[:, 1:, None]).squeeze(-1)
     return (logp * resp).sum(-1)
@@ -286,6 +302,7 @@ class RewardModel(nn.Module):
     def __init__(self, lm: PreTrainedModel) -> None:
         super().__init__()
         self.backbone = copy.deepcopy(lm.base_model)
+        self.context = context_length(lm)
         width = lm.config.hidden_size if hasattr(lm.config, "hidden_size") else lm.config.n_embd
         self.head = nn.Linear(width, 1)
         nn.init.zeros_(self.head.weight)
@@ -293,7 +310,7 @@ class RewardModel(nn.Module):
 
     def forward(self, seqs: Sequence[tuple[list[int], list[int]]], pad: int) -> torch.Tensor:
         device = self.head.weight.device
-        ids, attn, _ = _batch(seqs, pad, device)
+        ids, attn, _ = _batch(seqs, pad, device, self.context)
         hidden = self.backbone(input_ids=ids, attention_mask=attn).last_hidden_state
         last = attn.sum(-1) - 1
         return self.head(hidden[torch.arange(len(seqs), device=device), last]).squeeze(-1)

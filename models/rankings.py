@@ -16,6 +16,10 @@ import json
 from dataclasses import dataclass
 from itertools import combinations
 
+# What the simulated rater (models.preference) can prefer; here so pages can name them
+# without importing torch.
+TASTES = ("happy", "animals", "short", "polite")
+
 
 class RankingError(ValueError):
     """A ranking that cannot be stored as given (missing or duplicate positions, …)."""

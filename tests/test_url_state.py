@@ -161,6 +161,7 @@ def test_every_page_names_each_parameter_and_widget_once() -> None:
         "next_token",
         "pretraining",
         "finetuning",
+        "rlhf",
     }
     for params in pages().values():
         assert len({p.name for p in params}) == len(params)
