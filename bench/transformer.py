@@ -2,6 +2,14 @@
 
 Goals from the issue: ≤ 50 ms on CPU from a changed sentence to the heatmap's data (64
 tokens), ≤ 250 ms p50 to the redrawn chart in a browser.
+
+Where an edit's redraw time goes (2 shared cores; websocket message times in the page against
+timestamps in the fragment): ~7 ms from the key press to the message, ~15–20 ms for the
+fragment (mostly the forward pass), ~30–40 ms for the browser to apply the deltas and paint.
+Until ``app/resources.py`` froze what torch and transformers create (``gc.freeze``), the
+``gc.collect(2)`` Streamlit runs after every run, fragment runs included, held the GIL for
+~210 ms (quiet) to ~330 ms (loaded), and the heatmap's message often waited behind it: that,
+not the page, made the old 377–550 ms p50.
 """
 
 from __future__ import annotations
