@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import random
 import uuid
-from dataclasses import dataclass
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -462,25 +461,19 @@ def _figure(title_y: str, height: int = 300) -> go.Figure:
     return fig
 
 
-@dataclass
-class _Running:
-    """A training job with what it needs when it finishes."""
-
-    job: Job
-    model: object
-    kind: str
-    base: str
-
-
 def _start(kind: str, job: Job, model: object, base: str) -> None:
-    st.session_state[JOBS[kind]] = _Running(job, model, kind, base)
+    """Keep ``job`` for ``live_panel``; ``meta`` holds the model it trains and the base's identity."""
+    job.meta.update(model=model, base=base)
+    st.session_state[JOBS[kind]] = job
 
 
-def _job_adapter(kind: str):
-    """live_panel expects ``st.session_state[key]`` to be the job; keep ours under a second key."""
-    run = st.session_state.get(JOBS[kind])
-    st.session_state[JOBS[kind] + "_job"] = run.job if run else None
-    return JOBS[kind] + "_job"
+def _job_status(job: Job, progress_key: str) -> None:
+    """The progress bar while ``job`` runs, its message if it failed."""
+    h = job.history
+    if job.status == "running" and h:
+        st.progress(job.progress, text=t(progress_key, step=h[-1]["step"], steps=h[-1]["steps"]))
+    if job.status == "error":
+        st.error(job.message)
 
 
 def reward_section(db: RankingStore | None, lm: LoadedModel, rankings: list[Ranking]) -> None:
@@ -503,12 +496,7 @@ def reward_section(db: RankingStore | None, lm: LoadedModel, rankings: list[Rank
 
     def draw(job: Job) -> None:
         h = job.history
-        if job.status == "running" and h:
-            st.progress(
-                job.progress, text=t("rlhf.rm_progress", step=h[-1]["step"], steps=h[-1]["steps"])
-            )
-        if job.status == "error":
-            st.error(job.message)
+        _job_status(job, "rlhf.rm_progress")
         fig = _figure(t("rlhf.rm_loss"))
         _line(fig, [e["step"] for e in h], [e["loss"] for e in h], t("rlhf.rm_loss"), OKABE_ITO[4])
         acc = [e for e in h if e.get("val_acc") is not None]
@@ -532,18 +520,18 @@ def reward_section(db: RankingStore | None, lm: LoadedModel, rankings: list[Rank
         chart_with_table(fig, "rl_rm_chart", alt=t("rlhf.rm_chart_alt"))
 
     def finish() -> None:
-        run = st.session_state[JOBS["rm"]]
-        accs = [e["val_acc"] for e in run.job.history if e.get("val_acc") is not None]
+        job = st.session_state[JOBS["rm"]]
+        accs = [e["val_acc"] for e in job.history if e.get("val_acc") is not None]
         st.session_state[RM] = {
-            "model": run.model,
+            "model": job.meta["model"],
             "acc": accs[-1] if accs else None,
-            "n_val": run.job.meta["n_val"],
-            "base": run.base,
+            "n_val": job.meta["n_val"],
+            "base": job.meta["base"],
         }
 
     with c2:
         if st.session_state.get(JOBS["rm"]):
-            live_panel(_job_adapter("rm"), draw, finish)
+            live_panel(JOBS["rm"], draw, finish)
     rm = st.session_state.get(RM)
     if rm and rm["base"] == lm.identity:
         if rm["acc"] is None:
@@ -564,15 +552,15 @@ def reward_section(db: RankingStore | None, lm: LoadedModel, rankings: list[Rank
 
 
 def _finish_update(kind: str, method: str) -> None:
-    run = st.session_state[JOBS[kind]]
-    if run.job.status == "done":
+    job = st.session_state[JOBS[kind]]
+    if job.status == "done":
         st.session_state[POLICY] = {
-            "model": run.model.eval(),
+            "model": job.meta["model"].eval(),
             "method": method,
-            "base": run.base,
+            "base": job.meta["base"],
             "version": policy_version() + 1,
         }
-        flash("success", t("rlhf.update_done", method=method, s=run.job.elapsed_s))
+        flash("success", t("rlhf.update_done", method=method, s=job.elapsed_s))
 
 
 def update_section(
@@ -597,13 +585,7 @@ def update_section(
 
         def draw_dpo(job: Job) -> None:
             h = job.history
-            if job.status == "running" and h:
-                st.progress(
-                    job.progress,
-                    text=t("rlhf.dpo_progress", step=h[-1]["step"], steps=h[-1]["steps"]),
-                )
-            if job.status == "error":
-                st.error(job.message)
+            _job_status(job, "rlhf.dpo_progress")
             fig = _figure(t("rlhf.dpo_loss"), 260)
             _line(
                 fig,
@@ -622,7 +604,7 @@ def update_section(
             chart_with_table(fig, "rl_dpo_chart", alt=t("rlhf.dpo_chart_alt"))
 
         if st.session_state.get(JOBS["dpo"]):
-            live_panel(_job_adapter("dpo"), draw_dpo, lambda: _finish_update("dpo", "DPO"))
+            live_panel(JOBS["dpo"], draw_dpo, lambda: _finish_update("dpo", "DPO"))
     with right, st.container(border=True):
         st.markdown(f"**{t('rlhf.rlhf_title')}**")
         kl = st.slider(
@@ -648,13 +630,7 @@ def update_section(
 
         def draw_rlhf(job: Job) -> None:
             h = job.history
-            if job.status == "running" and h:
-                st.progress(
-                    job.progress,
-                    text=t("rlhf.rlhf_progress", step=h[-1]["step"], steps=h[-1]["steps"]),
-                )
-            if job.status == "error":
-                st.error(job.message)
+            _job_status(job, "rlhf.rlhf_progress")
             fig = _figure(t("rlhf.rlhf_reward"), 260)
             xs = [e["step"] for e in h]
             _line(fig, xs, [e["reward"] for e in h], t("rlhf.rlhf_reward"), OKABE_ITO[2])
@@ -670,7 +646,7 @@ def update_section(
                     st.warning(t("rlhf.overopt", kl=h[-1]["kl"]))
 
         if st.session_state.get(JOBS["rlhf"]):
-            live_panel(_job_adapter("rlhf"), draw_rlhf, lambda: _finish_update("rlhf", "RLHF"))
+            live_panel(JOBS["rlhf"], draw_rlhf, lambda: _finish_update("rlhf", "RLHF"))
     if st.session_state.get(POLICY):
         st.button(
             t("rlhf.reset_policy"),

@@ -358,6 +358,14 @@ def pair_accuracy(
     return hits / len(pairs)
 
 
+def _descend(opt: torch.optim.Optimizer, module: nn.Module, loss: torch.Tensor) -> None:
+    """One update: gradients of ``loss``, clipped to norm 1, then the optimizer's step."""
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(module.parameters(), 1.0)
+    opt.step()
+
+
 def train_reward_model(
     rm: RewardModel,
     tokenizer: PreTrainedTokenizerBase,
@@ -380,10 +388,7 @@ def train_reward_model(
         batch = [enc[rng.randrange(len(enc))] for _ in range(min(batch_size, len(enc)))]
         r = rm([c for c, _ in batch] + [r for _, r in batch], pad)
         loss = bradley_terry_loss(r[: len(batch)], r[len(batch) :])
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(rm.parameters(), 1.0)
-        opt.step()
+        _descend(opt, rm, loss)
         event = {"step": step, "steps": steps, "loss": float(loss.detach())}
         if step % 10 == 0 or step == steps:
             event["val_acc"] = pair_accuracy(rm, tokenizer, val)
@@ -435,10 +440,7 @@ def dpo_update(
         n_tokens = sum(len(enc[i][0][1]) for i in idx)
         dpo = dpo_loss(pi_c, pi_r, rc, rr, beta)
         loss = dpo - nll_weight * pi_c.sum() / n_tokens
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
-        opt.step()
+        _descend(opt, policy, loss)
         margin = beta * ((pi_c - rc) - (pi_r - rr)).detach()
         yield {
             "step": step,
@@ -509,10 +511,7 @@ def rlhf_update(
         grouped = total.view(prompts_per_step, samples_per_prompt)
         advantage = (grouped - grouped.mean(1, keepdim=True)).view(-1).to(logp.device)
         loss = -(advantage * logp).mean()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
-        opt.step()
+        _descend(opt, policy, loss)
         yield {
             "step": step,
             "steps": steps,

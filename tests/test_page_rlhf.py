@@ -75,7 +75,7 @@ def test_simulated_rater_then_reward_model_and_dpo_from_the_page(database: str) 
     at.slider(key="rl_rm_steps").set_value(10).run()
     at.button(key="rl_rm_train").click().run()
     for _ in range(40):
-        if at.session_state["rl_rm_job"].job.finished:
+        if at.session_state["rl_rm_job"].finished:
             break
         at.run()
         ok(at)
@@ -84,7 +84,7 @@ def test_simulated_rater_then_reward_model_and_dpo_from_the_page(database: str) 
     at.slider(key="rl_dpo_steps").set_value(10).run()
     at.button(key="rl_dpo_run").click().run()
     for _ in range(40):
-        if at.session_state["rl_dpo_job"].job.finished:
+        if at.session_state["rl_dpo_job"].finished:
             break
         at.run()
         ok(at)
@@ -94,7 +94,7 @@ def test_simulated_rater_then_reward_model_and_dpo_from_the_page(database: str) 
     assert any("→" in m.value for m in at.markdown)  # the before → after share is shown
     at.button(key="rl_rlhf_run").click().run()  # RLHF with the trained reward model starts
     ok(at)
-    assert at.session_state["rl_rlhf_job"].job.history
+    assert at.session_state["rl_rlhf_job"].history
 
 
 def test_stale_form_is_refused_and_nothing_is_stored(database: str) -> None:
