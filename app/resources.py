@@ -31,6 +31,9 @@ from streamlit import config
 from models.catalog import DEFAULT_CHECKPOINT, has_model
 
 if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+    from transformers import PreTrainedTokenizerBase
+
     from models.model import LoadedModel
 
 SESSION_MODEL_KEY = "session_model"  # session_state: a LoadedModel this user trained, or absent
@@ -201,3 +204,34 @@ def current_model() -> LoadedModel | None:
         return None
     model, _ = try_load(path)
     return model
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def get_tokenizer_file(path: str, version: float = 0.0) -> Tokenizer:
+    """The tokenizer.json in folder ``path``, loaded with `tokenizers` alone (milliseconds, no
+    torch or transformers), shared and read-only. ``version`` only keys the cache."""
+    from tokenizers import Tokenizer
+
+    return Tokenizer.from_file(str(Path(path) / "tokenizer.json"))
+
+
+def current_tokenizer() -> PreTrainedTokenizerBase | Tokenizer | None:
+    """The tokenizer of ``current_model()``, without waiting for the model to load.
+
+    A model this user trained brings its own; the selected folder's tokenizer.json is read
+    directly (a page that only tokenizes then opens in a cold server without importing torch);
+    a folder without one falls back to loading the model. None where there is no model.
+    """
+    session = st.session_state.get(SESSION_MODEL_KEY)
+    if session is not None:
+        return session.tokenizer
+    path = st.session_state.get(MODEL_PATH_KEY)
+    if not path or not has_model(path):
+        return None
+    if (Path(path) / "tokenizer.json").is_file():
+        try:
+            return get_tokenizer_file(path, model_version(path))
+        except Exception:  # noqa: BLE001 - not a tokenizers file: let the model loader report it
+            pass
+    lm = current_model()
+    return lm.tokenizer if lm is not None else None

@@ -6,6 +6,8 @@ Every token and every piece of user text goes through ``app.render`` (``token_di
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -14,7 +16,6 @@ from app.i18n import t
 from app.render import CHIP_BACKGROUNDS, OKABE_ITO, escape_text, token_display
 from models.bpe_steps import BPERun, train_bpe
 from models.encodings import REFERENCE_ENCODINGS, get_encoding
-from models.model import LoadedModel
 from models.token_compare import (
     Encoder,
     Tokenized,
@@ -24,6 +25,10 @@ from models.token_compare import (
     text_facts,
     tiktoken_tokenize,
 )
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+    from transformers import PreTrainedTokenizerBase
 
 REFERENCES = ("gpt2", "cl100k_base", "o200k_base")  # beside ours, in age order
 MAX_DRAWN = 600  # chips drawn per tokenizer; 4 × 600 spans keep a redraw well under 250 ms
@@ -61,11 +66,12 @@ def bpe_run(text: str, n_merges: int) -> BPERun:
     return _bpe_run(clean_text(text)[0], n_merges)
 
 
-def encoders(lm: LoadedModel | None) -> dict[str, Encoder]:
-    """Tokenizer name → function text → Tokenized: ours first (if loaded), then the references."""
+def encoders(ours: PreTrainedTokenizerBase | Tokenizer | None) -> dict[str, Encoder]:
+    """Tokenizer name → function text → Tokenized: ours first (if there is one), then the
+    references."""
     out: dict[str, Encoder] = {}
-    if lm is not None:
-        out["ours"] = lambda s: hf_tokenize(lm.tokenizer, s)
+    if ours is not None:
+        out["ours"] = lambda s: hf_tokenize(ours, s)
     for name in REFERENCES:
         out[name] = lambda s, name=name: tiktoken_tokenize(reference(name), s, name)
     return out

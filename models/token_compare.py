@@ -15,11 +15,15 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import tiktoken
-from transformers import PreTrainedTokenizerBase
+from tokenizers import Tokenizer
 
 from models.tokenizer import token_bytes
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
 
 REPLACEMENT = "\ufffd"
 
@@ -72,10 +76,18 @@ def tiktoken_tokenize(enc: tiktoken.Encoding, text: str, name: str | None = None
     return Tokenized(name or enc.name, ids, enc.decode_tokens_bytes(ids), len(text))
 
 
-def hf_tokenize(tokenizer: PreTrainedTokenizerBase, text: str, name: str = "ours") -> Tokenized:
-    """``text`` through a Hugging Face byte-level BPE tokenizer (no special tokens added)."""
+def hf_tokenize(
+    tokenizer: PreTrainedTokenizerBase | Tokenizer, text: str, name: str = "ours"
+) -> Tokenized:
+    """``text`` through a Hugging Face byte-level BPE tokenizer (no special tokens added):
+    the `transformers` one, or the raw `tokenizers.Tokenizer` of its tokenizer.json."""
     text, _ = clean_text(text)
-    ids = tokenizer(text, add_special_tokens=False)["input_ids"] if text else []
+    if not text:
+        ids = []
+    elif isinstance(tokenizer, Tokenizer):
+        ids = tokenizer.encode(text, add_special_tokens=False).ids
+    else:
+        ids = tokenizer(text, add_special_tokens=False)["input_ids"]
     return Tokenized(name, list(ids), [token_bytes(tokenizer, i) for i in ids], len(text))
 
 

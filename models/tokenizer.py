@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-from transformers import AutoTokenizer, PreTrainedTokenizerFast
+
+if TYPE_CHECKING:  # transformers is imported where it is used: ~1 s, and pages that only
+    from transformers import PreTrainedTokenizerFast  # tokenize must not wait for it
 
 EOS = "<|endoftext|>"
 
@@ -39,6 +42,8 @@ def train_tokenizer(texts: Iterable[str], vocab_size: int = 4096) -> PreTrainedT
 
 def wrap(tok: Tokenizer) -> PreTrainedTokenizerFast:
     """Wrap a raw `tokenizers.Tokenizer` as the class `AutoTokenizer` returns."""
+    from transformers import PreTrainedTokenizerFast
+
     return PreTrainedTokenizerFast(
         tokenizer_object=tok, bos_token=EOS, eos_token=EOS, unk_token=None, pad_token=EOS
     )
@@ -54,16 +59,25 @@ def save_tokenizer(tokenizer: PreTrainedTokenizerFast, out: str | Path) -> Path:
 
 def load_tokenizer(path: str | Path) -> PreTrainedTokenizerFast:
     """Load a saved tokenizer folder with plain `transformers`."""
+    from transformers import AutoTokenizer
+
     return AutoTokenizer.from_pretrained(Path(path), local_files_only=True)
 
 
-def token_bytes(tokenizer: PreTrainedTokenizerFast, token_id: int) -> bytes:
+def token_bytes(tokenizer: PreTrainedTokenizerFast | Tokenizer, token_id: int) -> bytes:
     """The raw bytes one token stands for (byte-level BPE stores them as printable chars).
 
     A single token may hold only part of a UTF-8 character (e.g. 1 of the 3 bytes of 猫).
+    ``tokenizer`` is the `transformers` one or the raw `tokenizers.Tokenizer` inside it.
     """
-    piece = tokenizer.convert_ids_to_tokens(int(token_id))
-    if piece in tokenizer.all_special_tokens:
+    if isinstance(tokenizer, Tokenizer):
+        piece = tokenizer.id_to_token(int(token_id))
+        added = tokenizer.get_added_tokens_decoder().get(int(token_id))
+        special = added is not None and added.special
+    else:
+        piece = tokenizer.convert_ids_to_tokens(int(token_id))
+        special = piece in tokenizer.all_special_tokens
+    if special:
         return piece.encode()
     return bytes(_UNICODE_TO_BYTE[c] for c in piece)
 

@@ -8,7 +8,7 @@ from app import token_view as tv
 from app import url_state
 from app.a11y import chart_with_table
 from app.i18n import LANGUAGES, current_lang, lesson_text, t, text_for
-from app.resources import current_model
+from app.resources import current_tokenizer
 from models.bpe_steps import MAX_TRAIN_CHARS
 from models.token_compare import QUIRKS, Encoder, clean_text, count_rows
 
@@ -21,10 +21,10 @@ url_state.link_button("tokenization")
 st.markdown(intro)
 
 # --- Your text, four tokenizers side by side -------------------------------------------------
-lm = current_model()
-if lm is None:
+ours = current_tokenizer()  # read from tokenizer.json: this page never waits for the model
+if ours is None:
     st.warning(t("tokenization.ours_missing"), icon=":material/info:")
-encoders = tv.encoders(lm)
+encoders = tv.encoders(ours)
 
 
 @st.fragment  # an edit reruns only this part, not the chart, the stepper and the quirks below

@@ -54,6 +54,23 @@ def test_our_tokenizer_through_the_same_shape(tiny_tokenizer, text: str) -> None
     assert tk.n_chars == len(text)
 
 
+@pytest.mark.parametrize("text", [*STRINGS, "<|endoftext|>x<|endoftext|>", "\x00\x7f\u200f"])
+def test_the_raw_tokenizer_file_tokenizes_like_the_model(text: str) -> None:
+    """The tokenization page reads the shipped tokenizer.json with `tokenizers` alone (no
+    torch on a cold server); ids and bytes must equal what the model's tokenizer gives."""
+    from tokenizers import Tokenizer
+
+    from models.catalog import DEFAULT_CHECKPOINT
+    from models.tokenizer import load_tokenizer
+
+    raw = Tokenizer.from_file(str(DEFAULT_CHECKPOINT / "tokenizer.json"))
+    full = load_tokenizer(DEFAULT_CHECKPOINT)
+    light, heavy = hf_tokenize(raw, text), hf_tokenize(full, text)
+    assert light.ids == heavy.ids and light.pieces == heavy.pieces
+    if "<|endoftext|>" in text:
+        assert full.eos_token_id in light.ids and b"<|endoftext|>" in light.pieces
+
+
 def test_a_japanese_character_split_across_tokens_shows_its_three_bytes() -> None:
     tk = tiktoken_tokenize(get_encoding("gpt2"), "猫")
     assert len(tk.ids) > 1 and b"".join(tk.pieces) == b"\xe7\x8c\xab"
