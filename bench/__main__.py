@@ -16,6 +16,7 @@ BENCHMARKS = [
     "tokenization",
     "transformer",
     "next_token",
+    "redraw",
     "training",
     "preference",
     "cold_start",

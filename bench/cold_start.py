@@ -6,7 +6,9 @@ the clock when the page is fully drawn: the sidebar's language and model pickers
 page's own content are present and the app is idle (no script running). A separate clock
 runs until the sidebar names the loaded model, which is when a lesson can use it.
 
-``python -m bench cold_start``; goal: the home page in ≤ 4 s on 2 cores.
+``python -m bench cold_start``; goal: ≤ 4 s on 2 cores, for the home page and for a lesson
+opened first from a prepared link (tokenization: it tokenizes with our tokenizer.json and
+tiktoken, never waiting for torch or the model).
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ def run(runs: int = RUNS) -> dict:
     for name in PAGES:
         report[name] = cold_starts(name, runs)
     report["load_average_after"] = load_average()
-    report["home_goal_s"] = 4.0
+    report["goal_s"] = 4.0  # for any page opened first
     return report
 
 
