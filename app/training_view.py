@@ -19,7 +19,7 @@ import streamlit as st
 from app.a11y import chart_with_table
 from app.i18n import t
 from app.render import OKABE_ITO, escape_text, token_display
-from app.resources import use_session_model
+from app.resources import model_version, use_session_model
 from models.finetune import answer, heldout_questions
 from models.live_training import Curves, RunSpec, TrainingJob
 from models.model import LoadedModel
@@ -388,17 +388,34 @@ def draw_finetuning(job: TrainingJob) -> None:
     chart_with_table(loss_figure(job.curves), "ft_loss_chart", alt=t("pretraining.chart_title"))
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _checkpoint_answers(folder: str, version: float, lang: str, _base: LoadedModel) -> list[str]:
+    """Greedy answers of the checkpoint in ``folder`` to the held-out questions in ``lang``:
+    the same for every student, so computed once per process (read-only, never changed)."""
+    return [answer(_base.model, _base.tokenizer, q.prompt) for q in heldout_questions(lang)]
+
+
+def base_answers(base: LoadedModel, lang: str) -> list[str]:
+    """The base model's answers: shared when it is a checkpoint folder, else kept per session."""
+    if base.path is not None:
+        return _checkpoint_answers(str(base.path), model_version(str(base.path)), lang, base)
+    cache = st.session_state.setdefault("ft_answers", {})
+    key = (base.identity, lang)
+    if key not in cache:
+        cache[key] = [answer(base.model, base.tokenizer, q.prompt) for q in heldout_questions(lang)]
+    return cache[key]
+
+
 def before_after(base: LoadedModel, job: TrainingJob | None, lang: str) -> None:
     """The same held-out questions answered (greedily) by the base model and the fine-tuned copy.
 
-    Answers are cached per model state in ``st.session_state`` so reruns do not regenerate them.
+    Answers are cached (the base model's per process, the tuned copy's per session and step), so
+    reruns do not regenerate them.
     """
     tuned = job is not None and job.curves.steps and job.status not in ("ready", "running")
     cache = st.session_state.setdefault("ft_answers", {})
+    before = base_answers(base, lang)
     for i, q in enumerate(heldout_questions(lang)):
-        base_key = (base.identity, lang, i)
-        if base_key not in cache:
-            cache[base_key] = answer(base.model, base.tokenizer, q.prompt)
         with st.container(border=True):
             st.markdown(
                 "<div style='font-size:0.95rem;color:#555;white-space:pre-wrap'>"
@@ -409,7 +426,7 @@ def before_after(base: LoadedModel, job: TrainingJob | None, lang: str) -> None:
             )
             left, right = st.columns(2)
             left.markdown(f"**{t('finetuning.before')}**")
-            left.markdown(_answer_html(cache[base_key]), unsafe_allow_html=True)
+            left.markdown(_answer_html(before[i]), unsafe_allow_html=True)
             right.markdown(f"**{t('finetuning.after')}**")
             if tuned:
                 key = (id(job), job.trainer.step, lang, i)

@@ -113,3 +113,24 @@ def test_ui_keys_match_in_every_language() -> None:
         for lang in LANGUAGES
     }
     assert keys["de"] == keys["en"] == keys["ja"]
+
+
+def test_the_base_answers_are_the_models_own_and_shared_between_students(
+    tiny_model_dir, monkeypatch
+) -> None:
+    import app.training_view as view
+    from app.render import escape_text
+    from app.training_view import _checkpoint_answers
+    from models.finetune import answer, heldout_questions
+
+    _checkpoint_answers.clear()
+    lm, _ = try_load(str(tiny_model_dir))
+    expected = [answer(lm.model, lm.tokenizer, q.prompt) for q in heldout_questions("de")]
+    for student in range(2):
+        if student:  # the second student is served from the process-wide cache
+            monkeypatch.setattr(view, "answer", lambda *a, **k: pytest.fail("regenerated"))
+        at = page()
+        at.selectbox(key="ft_lang").set_value("de").run()
+        ok(at)
+        html = "\n".join(m.value for m in at.markdown)
+        assert all(f"<b>B:</b> {escape_text(a)}" in html for a in expected)
