@@ -56,8 +56,8 @@ lint: install-dev
 test: install-dev system-deps js-deps lint
 	$(BIN)/python -m pytest -q --timeout 600
 
-## Benchmarks: print JSON figures.
-bench: install
+## Benchmarks: print JSON figures (the browser ones need Playwright and Chromium, as the tests do).
+bench: install-dev system-deps
 	$(BIN)/python -m bench
 
 ## Retrain the shipped checkpoint (see its MODEL_CARD.md for the exact command used).
