@@ -57,6 +57,32 @@ print("HEAVY", heavy)
     assert "HEAVY []" in out.stdout, out.stdout
 
 
+def test_tokenization_opened_first_draws_without_torch() -> None:
+    """In a fresh interpreter: the tokenization page opened first (a prepared link), with the
+    model still loading, shows all four tokenizers (ours read from tokenizer.json) without
+    importing torch or transformers."""
+    code = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from streamlit.testing.v1 import AppTest
+from app import resources
+resources._preloading.add(resources.default_model_path())  # as while the server preloads
+at = AppTest.from_file({ENTRY!r}, default_timeout=60)
+at.switch_page("../pages/tokenization.py")
+at.run()
+assert not at.exception, at.exception
+from app.i18n import text_for
+missing = text_for("en", "tokenization.ours_missing")
+print("OURS", not any(w.value == missing for w in at.warning))
+print("HEAVY", sorted(m for m in ("torch", "transformers") if m in sys.modules))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "OURS True" in out.stdout and "HEAVY []" in out.stdout, out.stdout
+
+
 def test_sidebar_does_not_wait_for_a_model_still_loading(
     tiny_model_dir: Path, monkeypatch, fresh_preload
 ) -> None:
