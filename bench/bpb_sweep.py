@@ -1,0 +1,76 @@
+"""Which recipe reaches the fewest bits per byte in ``training``'s 300 s? A step-matched sweep.
+
+``bench.training`` trains for 300 s of wall time, so its figure moves with whatever else runs
+on the machine. Here each configuration instead trains the number of steps it fits into 300 s
+on a quiet 2-core machine (its measured tokens/s relative to the default, ``steps_factor``), on
+one thread, so several configurations can share the cores and still be compared. Validation
+bits per byte are taken at 20 / 40 / 100 % of the steps (the 60 / 120 / 300 s marks).
+
+``python -m bench.bpb_sweep [name ...]`` (about 9 min per configuration on one thread);
+the figures from November 2026 are in ``docs/bench-bpb-sweep.json``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+
+import torch
+
+from bench.training import NANOGPT, _data
+from models.config import get_preset
+from models.model import build_model
+from models.train import TrainConfig, Trainer, bits_per_byte
+
+BASE_STEPS = 2200  # nano, BPE 2048, batch 16 × 128: 300 s at ~15 000 tokens/s on 2 threads
+# name → overrides of the default recipe (bench.training.bpb_over_time) and its steps factor,
+# from measured tokens/s (2 threads): vocab 4096 ≈ 0.75×, 3 × 160 ≈ 0.96×, 6 × 96 ≈ 1.02×
+CONFIGS: dict[str, dict] = {
+    "default": {},
+    "dropout 0.1": {"model": {"dropout": 0.1}, "steps_factor": 0.952},
+    "lr 2e-3": {"lr": 2e-3},
+    "lr 5e-3": {"lr": 5e-3},
+    "lr 8e-3": {"lr": 8e-3},
+    "batch 8": {"batch": 8, "steps_factor": 1.905},
+    "6 layers × 96": {"model": {"n_layer": 6, "n_embd": 96}, "steps_factor": 1.023},
+    "3 layers × 160": {"model": {"n_layer": 3, "n_embd": 160}, "steps_factor": 0.964},
+    "vocab 4096": {"vocab": 4096, "steps_factor": 0.752},
+}
+
+
+def run_config(name: str) -> dict:
+    """Train configuration ``name`` for its step-matched budget; bpb at the three marks."""
+    c = CONFIGS[name]
+    torch.manual_seed(0)
+    data, tok = _data(c.get("vocab", 2048))
+    preset = dataclasses.replace(get_preset("nano"), **c.get("model", {}))
+    steps = round(BASE_STEPS * c.get("steps_factor", 1.0))
+    cfg = TrainConfig(
+        steps=steps,
+        lr=c.get("lr", 3e-3),
+        batch_size=c.get("batch", 16),
+        block_size=128,
+        eval_every=0,
+        warmup_steps=min(100, steps // 20),
+        eval_batches=40,
+    )
+    trainer = Trainer(build_model(preset, tok), tok, data, cfg, device="cpu")
+    marks = {int(steps * f): s for f, s in ((0.2, 60), (0.4, 120), (1.0, 300))}
+    bpb = {}
+    for ev in trainer.run():
+        if ev.kind == "step" and ev.step in marks:
+            loss = trainer.evaluate()
+            bpb[marks[ev.step]] = round(bits_per_byte(loss, data.tokens_per_byte("val")), 3)
+    return {
+        "config": name,
+        "steps": steps,
+        "val_bpb_at_s": bpb,
+        "reduction_vs_nanogpt": {s: round(1 - v / NANOGPT["bpb"][s], 3) for s, v in bpb.items()},
+    }
+
+
+if __name__ == "__main__":
+    torch.set_num_threads(1)
+    for name in sys.argv[1:] or CONFIGS:
+        print(json.dumps(run_config(name)), flush=True)
