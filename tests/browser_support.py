@@ -60,6 +60,34 @@ def wait_until_idle(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_timeout(300)
 
 
+def rerun_done(page, timeout_ms: int = 60_000) -> None:
+    """After an action: wait for the rerun it started (a fast one may be over before we look),
+    then until the app is idle."""
+    try:
+        page.locator('[data-testid="stApp"][data-test-script-state="running"]').wait_for(
+            timeout=1_500
+        )
+    except Exception:
+        pass
+    wait_until_idle(page, timeout_ms)
+
+
+def collect_errors(page, ignore_probes: bool = True) -> list[str]:
+    """A list that fills with ``page``'s console errors and uncaught exceptions from now on;
+    with ``ignore_probes``, without the expected base-path probes of a page opened at /<page>."""
+    errors: list[str] = []
+
+    def on_console(message) -> None:
+        url = message.location.get("url", "")
+        probe = ignore_probes and url.split("?")[0].endswith(BASE_PATH_PROBES)
+        if message.type == "error" and not probe:
+            errors.append(f"console: {message.text} ({url})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    return errors
+
+
 def screenshot(page, name: str) -> Path:
     """A full-page screenshot under test-output/screenshots/ (the main area scrolls inside itself)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

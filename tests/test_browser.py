@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from app.i18n import LANGUAGES, text_for
-from tests.browser_support import BASE_PATH_PROBES, PAGES, screenshot, wait_until_idle
+from tests.browser_support import PAGES, collect_errors, screenshot, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -20,16 +20,7 @@ def test_page_renders_in_browser(server: str, browser, page_name: str, lang: str
     heading = text_for(lang, "home.heading" if page_name == "home" else f"page.{page_name}.title")
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
-    errors: list[str] = []
-
-    def on_console(message) -> None:
-        url = message.location.get("url", "")
-        probe = PAGES[page_name] and url.split("?")[0].endswith(BASE_PATH_PROBES)
-        if message.type == "error" and not probe:
-            errors.append(f"{message.text} ({url})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    errors = collect_errors(page, ignore_probes=bool(PAGES[page_name]))  # home has no probes
     try:
         page.goto(f"{server}/{PAGES[page_name]}?lang={lang}", wait_until="domcontentloaded")
         page.locator('[data-testid="stSidebar"]').wait_for(timeout=60_000)

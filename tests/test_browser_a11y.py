@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from app.i18n import text_for
 from tests.axe_support import axe_violations, report
-from tests.browser_support import PAGES, wait_until_idle
+from tests.browser_support import PAGES, rerun_done, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -30,16 +30,6 @@ def open_page(browser, server: str, page_name: str, lang: str):
     page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=90_000)
     wait_until_idle(page, 120_000)
     return context, page
-
-
-def rerun_done(page) -> None:
-    try:  # a fast rerun may finish before we look
-        page.locator('[data-testid="stApp"][data-test-script-state="running"]').wait_for(
-            timeout=1_500
-        )
-    except Exception:
-        pass
-    wait_until_idle(page)
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from app.i18n import text_for
-from tests.browser_support import BASE_PATH_PROBES, PAGES, wait_until_idle
+from tests.browser_support import PAGES, collect_errors, rerun_done, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -34,37 +34,19 @@ NO_TEXT_FIELDS = {"finetuning"}  # numbers and choices only (their bad values: A
 THEN_PRESS = {"rlhf": ("rl_create", "rl_publish")}
 
 
-def _rerun_done(page) -> None:
-    try:  # a fast rerun may finish before we look
-        page.locator('[data-testid="stApp"][data-test-script-state="running"]').wait_for(
-            timeout=1_500
-        )
-    except Exception:
-        pass
-    wait_until_idle(page, 120_000)
-
-
 def _commit(page, field, text: str) -> None:
     """Replace the field's text and commit it as a user does; wait for the rerun."""
     field.fill(text)
     is_area = field.evaluate("el => el.tagName === 'TEXTAREA'")
     field.press("Control+Enter" if is_area else "Enter")
-    _rerun_done(page)
+    rerun_done(page, 120_000)
 
 
 @pytest.mark.parametrize("page_name", [p for p in PAGES if p not in NO_TEXT_FIELDS])
 def test_bad_input_in_every_text_field_runs_nothing(server: str, browser, page_name: str):
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
-    errors: list[str] = []
-
-    def on_console(message) -> None:
-        url = message.location.get("url", "")
-        if message.type == "error" and not url.split("?")[0].endswith(BASE_PATH_PROBES):
-            errors.append(f"console: {message.text} ({url})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    errors = collect_errors(page)
     page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
     try:
         query = QUERY.get(page_name, "")
@@ -84,7 +66,7 @@ def test_bad_input_in_every_text_field_runs_nothing(server: str, browser, page_n
         if page_name in THEN_PRESS:
             button, shown = THEN_PRESS[page_name]
             page.locator(f'.st-key-{button} [data-testid^="stBaseButton"]').first.press("Enter")
-            _rerun_done(page)
+            rerun_done(page, 120_000)
             page.locator(f".st-key-{shown}").wait_for(timeout=30_000)
         assert page.evaluate("window.__pwned") is None, "user text ran as script"
         assert page.locator("img[src=x], b:text('bold?')").count() == 0  # shown as text

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.i18n import text_for
-from tests.browser_support import PAGES, screenshot, wait_until_idle
+from tests.browser_support import PAGES, rerun_done, screenshot, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -32,13 +32,7 @@ def _open(browser, server: str, lang: str):
 def _click(page, key: str) -> None:
     """Click the button with widget key ``key`` and wait until the rerun it starts has finished."""
     page.locator(f'.st-key-{key} [data-testid^="stBaseButton"]').first.click()
-    try:  # a fast rerun may finish before we look; then there is nothing to wait for
-        page.locator('[data-testid="stApp"][data-test-script-state="running"]').wait_for(
-            timeout=1_500
-        )
-    except Exception:
-        pass
-    wait_until_idle(page)
+    rerun_done(page)
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
@@ -100,13 +94,7 @@ def _tab_to(page, key: str, back: bool = False, max_presses: int = 60) -> None:
 
 def _press(page, key: str) -> None:
     page.keyboard.press(key)
-    try:  # a fast rerun may finish before we look
-        page.locator('[data-testid="stApp"][data-test-script-state="running"]').wait_for(
-            timeout=1_500
-        )
-    except Exception:
-        pass
-    wait_until_idle(page)
+    rerun_done(page)
 
 
 def test_step_by_step_writing_by_keyboard_alone(server: str, browser) -> None:

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.i18n import text_for
-from tests.browser_support import BASE_PATH_PROBES, PAGES, screenshot, wait_until_idle
+from tests.browser_support import PAGES, collect_errors, rerun_done, screenshot, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -21,43 +21,25 @@ pytestmark = pytest.mark.browser
 def _open(browser, url: str, title: str):
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
-    errors: list[str] = []
-
-    def on_console(message) -> None:
-        url = message.location.get("url", "")
-        if message.type == "error" and not url.split("?")[0].endswith(BASE_PATH_PROBES):
-            errors.append(f"{message.text} ({url})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    errors = collect_errors(page)
     page.goto(url, wait_until="domcontentloaded")
     page.get_by_role("heading", name=title, exact=True).wait_for(timeout=90_000)
     wait_until_idle(page, 90_000)
     return context, page, errors
 
 
-def _rerun_done(page) -> None:
-    try:  # a fast rerun may finish before we look
-        page.locator('[data-testid="stApp"][data-test-script-state="running"]').wait_for(
-            timeout=1_500
-        )
-    except Exception:
-        pass
-    wait_until_idle(page)
-
-
 def _type(page, key: str, text: str) -> None:
     field = page.locator(f".st-key-{key} input")
     field.fill(text)
     field.press("Enter")
-    _rerun_done(page)
+    rerun_done(page)
 
 
 def _press(page, key: str) -> None:
     """Operate the button with widget key ``key`` from the keyboard: focus it, press Enter."""
     page.locator(f'.st-key-{key} [data-testid^="stBaseButton"]').first.focus()
     page.keyboard.press("Enter")
-    _rerun_done(page)
+    rerun_done(page)
 
 
 def test_student_ranking_reaches_the_instructor_dashboard(browser, server) -> None:
@@ -83,7 +65,7 @@ def test_student_ranking_reaches_the_instructor_dashboard(browser, server) -> No
     submit = student.locator('[class*="st-key-rl_submit_"] [data-testid^="stBaseButton"]').first
     submit.focus()
     student.keyboard.press("Enter")
-    _rerun_done(student)
+    rerun_done(student)
     expect(
         student.get_by_text(re.compile(r"Stored ranking #\d+: 6 chosen/rejected pairs"))
     ).to_be_visible()
