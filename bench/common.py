@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import statistics
 import subprocess
@@ -98,6 +99,22 @@ def serve_app_process(
             proc.wait()
         if log_path:
             log.close()
+
+
+@contextmanager
+def throwaway_database(folder: Path) -> Iterator[str]:
+    """A fresh SQLite rankings database in ``folder``: its URL is yielded and set as
+    ``GLASSBOX_DB_URL`` (which a server started meanwhile inherits), then restored."""
+    url = f"sqlite:///{folder / 'rankings.sqlite'}"
+    old = os.environ.get("GLASSBOX_DB_URL")
+    os.environ["GLASSBOX_DB_URL"] = url
+    try:
+        yield url
+    finally:
+        if old is None:
+            os.environ.pop("GLASSBOX_DB_URL", None)
+        else:
+            os.environ["GLASSBOX_DB_URL"] = old
 
 
 @contextmanager

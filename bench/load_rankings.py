@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import quantile, run_coroutine, serve_app_process
+from bench.common import quantile, run_coroutine, serve_app_process, throwaway_database
 from bench.ws_session import Session
 from models.rankings_db import RankingStore
 
@@ -57,17 +57,8 @@ async def load(url: str, students: int, rankings: int) -> dict:
 
 def run(students: int = STUDENTS, rankings: int = RANKINGS) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="glassbox-rankings-"))
-    db_url = f"sqlite:///{folder / 'rankings.sqlite'}"
-    old = os.environ.get("GLASSBOX_DB_URL")
-    os.environ["GLASSBOX_DB_URL"] = db_url  # the server inherits it
-    try:
-        with serve_app_process(folder / "server.log") as served:
-            out = run_coroutine(load(served.url, students, rankings))
-    finally:
-        if old is None:
-            os.environ.pop("GLASSBOX_DB_URL")
-        else:
-            os.environ["GLASSBOX_DB_URL"] = old
+    with throwaway_database(folder) as db_url, serve_app_process(folder / "server.log") as served:
+        out = run_coroutine(load(served.url, students, rankings))
     stored = RankingStore(db_url).count()
     lat = sorted(out["submit_s"])
     return {

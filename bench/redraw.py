@@ -20,7 +20,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.common import CHROMIUM, CHROMIUM_ARGS, quantile, serve_app, wait_idle
+from bench.common import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    quantile,
+    serve_app,
+    throwaway_database,
+    wait_idle,
+)
 
 N_ACTIONS = 20  # timed actions of each kind
 BUTTON = '[data-testid^="stBaseButton"]'
@@ -163,13 +170,10 @@ def rlhf(browser, url: str) -> dict:
 def run() -> dict:
     if not CHROMIUM.exists():
         return {"browser": f"skipped: {CHROMIUM} missing"}
-    import os
-
     from playwright.sync_api import sync_playwright
 
     out = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        os.environ["GLASSBOX_DB_URL"] = f"sqlite:///{Path(tmp) / 'rankings.sqlite'}"
+    with tempfile.TemporaryDirectory() as tmp, throwaway_database(Path(tmp)):
         with serve_app() as url, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for name, fn in (("pretraining", pretraining), ("finetuning", finetuning)):
