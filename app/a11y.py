@@ -6,6 +6,10 @@ the same numbers in ``st.dataframe``. The table is read off the figure's traces
 (``figure_table``) unless the caller passes a better one. ``data_table`` is the expander alone,
 for charts that are not plotly (``st.bar_chart``).
 
+The table is built only while its expander is open (``table_expander`` tracks the state and
+reruns on a click): a folded table costs a redraw nothing, and a page's first draw does not
+wait for ``st.dataframe``'s pandas and Arrow.
+
 Plotly labels carry HTML entities (``&lt;``, ``&#34;`` from ``app.render``) and ``<br>``; the
 table shows the characters themselves. ``st.dataframe`` draws every cell as text, never as HTML.
 
@@ -24,6 +28,8 @@ from __future__ import annotations
 
 import html
 import numbers
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import plotly.graph_objects as go
@@ -33,6 +39,7 @@ from app import presenter
 from app.i18n import t
 
 Table = dict[str, list[Any]]
+TableSource = Table | Callable[[], Table]  # a table, or how to build it when it is shown
 CONFIG = {"displayModeBar": False}  # the default plotly config of our charts
 DIGITS = 4  # decimals kept in derived tables: enough to compare, few enough to read
 
@@ -123,21 +130,31 @@ def figure_table(fig: go.Figure, index_name: str, value_name: str = "") -> Table
     return table
 
 
-def data_table(table: Table, alt: str) -> None:
-    """A folded expander "Data as a table: ``alt``" holding ``table`` (``{column: values}``)."""
-    with st.expander(t("a11y.table_of", name=alt), icon=":material/table:"):
-        if table:
-            st.dataframe(table, hide_index=True, alt=alt)
-        else:
-            st.caption(t("a11y.no_data"))
+def table_expander(key: str, alt: str) -> Any:
+    """The folded expander "Data as a table: ``alt``"; its ``.open`` says whether to build it."""
+    label = t("a11y.table_of", name=alt)
+    return st.expander(label, key=key, on_change="rerun", icon=":material/table:")
+
+
+def data_table(table: TableSource, alt: str, key: str) -> None:
+    """A folded expander "Data as a table: ``alt``" holding ``table`` (``{column: values}``),
+    built (when ``table`` is a function) and sent only while the expander is open."""
+    box = table_expander(key, alt)
+    if not box.open:
+        return
+    table = table() if callable(table) else table
+    if table:
+        box.dataframe(table, hide_index=True, alt=alt)
+    else:
+        box.caption(t("a11y.no_data"))
 
 
 def chart_with_table(
     fig: go.Figure,
-    key: str | None,
+    key: str,
     *,
     alt: str,
-    table: Table | None = None,
+    table: TableSource | None = None,
     index_name: str | None = None,
     theme: str | None = "streamlit",
     config: dict[str, Any] | None = None,
@@ -146,9 +163,9 @@ def chart_with_table(
 
     ``alt`` is a short name of what the chart shows (a fixed UI string, never user text).
     ``table`` replaces the table read off the figure; ``index_name`` names the first column when
-    the figure's axis has no title.
+    the figure's axis has no title. The table's expander has the key ``{key}_table``.
     """
     st.plotly_chart(presenter.chart(fig), key=key, theme=theme, config=config or CONFIG, alt=alt)
     if table is None:
-        table = figure_table(fig, index_name or t("a11y.label"), t("a11y.value"))
-    data_table(table, alt)
+        table = partial(figure_table, fig, index_name or t("a11y.label"), t("a11y.value"))
+    data_table(table, alt, f"{key}_table")

@@ -268,6 +268,7 @@ def dashboard(db: RankingStore, lm: LoadedModel, lang: str) -> None:
             data_table(
                 {t("rlhf.nickname"): list(counts), t("rlhf.dash_total"): list(counts.values())},
                 t("rlhf.dash_counts"),
+                "rl_dash_counts_table",
             )
         if disputed:
             st.markdown(f"**{t('rlhf.dash_disputed')}**")

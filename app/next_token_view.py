@@ -345,7 +345,10 @@ def writing_panel(
         st.info(t("next_token.lens_unavailable"))
     else:
         chart_with_table(
-            lens_figure(table), "nt_lens", alt=t("next_token.lens_alt"), table=lens_table(table)
+            lens_figure(table),
+            "nt_lens",
+            alt=t("next_token.lens_alt"),
+            table=lambda: lens_table(table),
         )
 
 

@@ -1,14 +1,15 @@
-"""Streamlit and plotly pieces of the tokenization page: chips, the cost chart, the BPE stepper.
+"""Streamlit pieces of the tokenization page: chips, the cost bars, the BPE stepper.
 
 Every token and every piece of user text goes through ``app.render`` (``token_display``,
 ``escape_text``) before it reaches HTML. Drawing is capped (``MAX_DRAWN``); counting is not.
+The page draws no plotly chart: its bars are HTML, like its chips, so a class that opens it
+first never waits for the browser to load plotly's 4.7 MB script.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from app import url_state
@@ -36,6 +37,7 @@ VIEWS = ("text", "ids", "bytes")
 # One Okabe–Ito colour per tokenizer in the chart (yellow left out: too pale on white).
 SERIES_COLOURS = {"ours": OKABE_ITO[5], "gpt2": OKABE_ITO[1], "cl100k_base": OKABE_ITO[2]}
 SERIES_COLOURS["o200k_base"] = OKABE_ITO[4]
+BAR_SPAN = 80  # % of its track the longest cost bar takes; its count is written after it
 
 _CSS = "".join(
     f".gb-c{k}{{background:{bg};border:1px solid {OKABE_ITO[k]}}}"
@@ -75,6 +77,21 @@ def encoders(ours: PreTrainedTokenizerBase | Tokenizer | None) -> dict[str, Enco
     for name in REFERENCES:
         out[name] = lambda s, name=name: tiktoken_tokenize(reference(name), s, name)
     return out
+
+
+_COST_CSS = (
+    ".gb-cost{margin:0 0 1rem;display:grid;gap:.75rem 2rem;font-size:1.05rem;"
+    "grid-template-columns:repeat(auto-fill,minmax(22rem,1fr))}"
+    ".gb-cost figcaption{grid-column:1/-1;font-size:.85rem;opacity:.8}"
+    ".gb-cost-group{display:grid;grid-template-columns:max-content 1fr;align-items:center;"
+    "gap:0 .6rem;line-height:1.75}"
+    ".gb-cost-text{grid-column:1/-1;font-weight:600;font-size:1.15rem;margin-bottom:.2rem}"
+    ".gb-cost-row{display:contents}"
+    ".gb-cost-name{white-space:nowrap}"
+    ".gb-cost-track{display:flex;align-items:center;gap:.4rem;height:1.15rem}"
+    ".gb-cost-bar{display:block;height:100%;min-width:2px;border-radius:3px}"
+    ".gb-cost-n{font-variant-numeric:tabular-nums}"
+)
 
 
 def label(name: str) -> str:
@@ -126,34 +143,46 @@ def show_tokens(tk: Tokenized, view: str, cap: int = MAX_DRAWN) -> None:
             st.caption(t("tokenization.capped", drawn=f"{drawn:,}", total=f"{tk.n_tokens:,}"))
 
 
-def cost_chart(rows: list[dict[str, object]], text_labels: dict[str, str]) -> go.Figure:
-    """Grouped bars: tokens per text (x) per tokenizer (colour), numbers on the bars."""
-    fig = go.Figure()
-    for name in dict.fromkeys(r["tokenizer"] for r in rows):
-        mine = [r for r in rows if r["tokenizer"] == name]
-        fig.add_bar(
-            name=label(str(name)),
-            x=[text_labels[str(r["text"])] for r in mine],
-            y=[r["tokens"] for r in mine],
-            text=[r["tokens"] for r in mine],
-            textposition="outside",
-            marker_color=SERIES_COLOURS.get(str(name), OKABE_ITO[6]),
-            customdata=[[r["chars"], r["bytes"]] for r in mine],
-            hovertemplate="%{y} tokens · %{customdata[0]} chars · %{customdata[1]} bytes",
-        )
-    fig.update_layout(
-        template="plotly_white",
-        barmode="group",
-        font={"size": 18},
-        height=420,
-        margin={"t": 30, "b": 10, "l": 10, "r": 10},
-        yaxis_title=t("tokenization.cost_axis"),
-        legend={"orientation": "h", "y": -0.15, "font": {"size": 17}},
+def cost_table(rows: list[dict[str, object]], text_labels: dict[str, str]) -> dict[str, list]:
+    """The cost bars as a table: one row per text, one column of token counts per tokenizer."""
+    texts = list(dict.fromkeys(str(r["text"]) for r in rows))
+    table: dict[str, list] = {t("tokenization.cost_text"): [text_labels[x] for x in texts]}
+    for name in dict.fromkeys(str(r["tokenizer"]) for r in rows):
+        count = {str(r["text"]): r["tokens"] for r in rows if r["tokenizer"] == name}
+        table[label(name)] = [count.get(x) for x in texts]
+    return table
+
+
+def cost_bars_html(rows: list[dict[str, object]], text_labels: dict[str, str], alt: str) -> str:
+    """Tokens per text per tokenizer as HTML bars: one group per text, one named bar per
+    tokenizer (its Okabe–Ito colour, its count written beside it), all on one scale.
+
+    The hover title gives the text's code points and bytes. Every label is escaped.
+    """
+    top = max((int(r["tokens"]) for r in rows), default=0) or 1
+    axis = t("tokenization.cost_axis")
+    groups = []
+    for text in dict.fromkeys(str(r["text"]) for r in rows):
+        bars = []
+        for r in (r for r in rows if str(r["text"]) == text):
+            name, n = str(r["tokenizer"]), int(r["tokens"])
+            facts = t("tokenization.facts", chars=r["chars"], bytes=r["bytes"])
+            tip = escape_text(f"{label(name)}: {n} {axis} · {facts}")
+            colour = SERIES_COLOURS.get(name, OKABE_ITO[6])
+            bars.append(
+                f'<div class="gb-cost-row" title="{tip}">'
+                f'<span class="gb-cost-name">{escape_text(label(name))}</span>'
+                f'<span class="gb-cost-track"><span class="gb-cost-bar" '
+                f'style="width:{BAR_SPAN * n / top:.1f}%;background:{colour}"></span>'
+                f'<span class="gb-cost-n">{n}</span></span></div>'
+            )
+        head = f'<div class="gb-cost-text">{escape_text(text_labels[text])}</div>'
+        groups.append(f'<div class="gb-cost-group">{head}{"".join(bars)}</div>')
+    return (
+        f"<style>{_COST_CSS}</style>"
+        f'<figure class="gb-cost" aria-label="{escape_text(alt)}">{"".join(groups)}'
+        f"<figcaption>{escape_text(axis)}</figcaption></figure>"
     )
-    fig.update_xaxes(tickfont={"size": 20})
-    fig.update_yaxes(rangemode="tozero", automargin=True, tickfont={"size": 16})
-    fig.update_yaxes(title_font={"size": 18})
-    return fig
 
 
 def quirk_table(examples: tuple[str, ...], encs: dict[str, Encoder]) -> str:

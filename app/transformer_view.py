@@ -5,7 +5,7 @@ Computing lives in ``models/inspection.py``, ``models/attention_roles.py`` and
 state lives in ``st.session_state`` under keys starting with ``tf_``. Every token label goes
 through ``app.render.token_display`` (plotly shows the escaped entities as plain text).
 Every chart has a name for screen readers (``alt``) and its numbers as a table under it
-(``data_table``): the label of ``app.a11y``'s tables, but built only while the table is open.
+(``data_table``), in ``app.a11y``'s expander, built only while the table is open.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import presenter, url_state
+from app import a11y, presenter, url_state
 from app import transformer_charts as charts
 from app import transformer_tables as tables
 from app.i18n import LANGUAGES, t
@@ -96,10 +96,9 @@ def lesson_sections(markdown: str) -> list[tuple[str, str]]:
 # ---- Streamlit sections ----------------------------------------------------------------------
 def data_table(key: str, alt: str, build: Callable[[], pd.DataFrame]) -> None:
     """The numbers of the chart named ``alt`` as a table: what a screen reader reads instead of
-    the picture, and exact values to copy. Unlike ``app.a11y.data_table``, ``build`` runs only
-    while the expander is open: a closed one costs a sentence edit nothing."""
-    label = t("a11y.table_of", name=alt)
-    box = st.expander(label, key=key, on_change="rerun", icon=":material/table:")
+    the picture, and exact values to copy. As in ``app.a11y.data_table``, ``build`` runs only
+    while the expander is open; this one also leaves the causal mask's cells empty."""
+    box = a11y.table_expander(key, alt)
     if box.open:
         table, config = build(), None
         if table.isna().values.any():  # the causal mask: empty cells, not Streamlit's "None"

@@ -30,7 +30,7 @@ PAGES = {
     ),
     "tokenization": (
         "/tokenization?lang=en",
-        [".gb-row", '[data-testid="stMain"] [data-testid="stPlotlyChart"]'],  # chips, cost chart
+        [".gb-row", ".gb-cost"],  # the chips, the cost bars
     ),
 }
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from app import token_view as tv
 from app import url_state
-from app.a11y import chart_with_table
+from app.a11y import data_table
 from app.i18n import LANGUAGES, current_lang, lesson_text, t, text_for
 from app.resources import current_tokenizer
 from models.bpe_steps import MAX_TRAIN_CHARS
@@ -65,13 +67,9 @@ names = dict(LANGUAGES)
 if own.strip():
     sentences["own"], names["own"] = own, t("tokenization.own_name")
 rows = count_rows(sentences, encoders)
-chart_with_table(
-    tv.cost_chart(rows, names),
-    None,
-    alt=t("tokenization.cost_alt"),
-    index_name=t("tokenization.cost_text"),
-    theme=None,
-)
+alt = t("tokenization.cost_alt")
+st.markdown(tv.cost_bars_html(rows, names, alt), unsafe_allow_html=True)
+data_table(partial(tv.cost_table, rows, names), alt, "tok_cost_table")
 
 # --- Watch BPE learn -------------------------------------------------------------------------
 st.markdown(bpe)

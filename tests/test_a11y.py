@@ -73,16 +73,43 @@ def _chart_page() -> None:
     chart_with_table(fig, "demo", alt="Counts per letter")
 
 
-def test_the_chart_is_named_and_its_table_waits_in_an_expander() -> None:
+def test_the_chart_is_named_and_its_table_is_built_when_its_expander_opens() -> None:
     at = AppTest.from_function(_chart_page, default_timeout=60).run()
     assert not at.exception
     (chart,) = at.get("plotly_chart")
     assert "Counts per letter" in str(chart.proto)  # the accessible name travels with it
     (expander,) = at.expander
     assert expander.label == text_for("en", "a11y.table_of", name="Counts per letter")
-    frame = expander.dataframe[0].value
+    assert not at.dataframe  # folded: nothing built, nothing sent
+    at.session_state["demo_table"] = True  # what a click on the expander does
+    at.run()
+    frame = at.expander[0].dataframe[0].value
     assert list(frame.columns) == [text_for("en", "a11y.label"), "count"]
     assert frame["count"].tolist() == [1, 2]
+    at.session_state["demo_table"] = False
+    assert not at.run().dataframe
+
+
+def _builder_page() -> None:
+    import streamlit as st
+
+    from app.a11y import data_table
+
+    def build() -> dict:
+        st.session_state["built"] = st.session_state.get("built", 0) + 1
+        return {"student": ["<b>ann</b>"], "rankings": [3]}
+
+    data_table(build, "Rankings per student", "counts_table")
+
+
+def test_a_table_builder_runs_only_while_its_table_is_open() -> None:
+    at = AppTest.from_function(_builder_page, default_timeout=60).run()
+    at.run()
+    assert "built" not in at.session_state and not at.dataframe
+    at.session_state["counts_table"] = True
+    at.run()
+    assert at.session_state["built"] == 1
+    assert at.dataframe[0].value["student"].tolist() == ["<b>ann</b>"]  # text, not markup
 
 
 def test_every_chart_goes_through_the_helper() -> None:
@@ -122,7 +149,6 @@ def english(monkeypatch) -> None:
 
 def _our_figures() -> list[go.Figure]:
     from app import next_token_view as nv
-    from app import token_view as tv
     from app import training_view as trv
 
     rows = [Row(1, b" a", 0.5, 0.6), Row(2, b"<b>", 0.2, 0.0)]
@@ -130,15 +156,26 @@ def _our_figures() -> list[go.Figure]:
     lens = LensTable([[b"a", b"b"]] * 3, [[0.6, 0.4]] * 3)
     curves = Curves([1, 2, 3], [3.0, 2.0, 1.0], [1, 2, 3], [2.0, 1.5, 2.5], [4.0, 3.0, 3.5])
     old = [{"label": "old", "val_steps": [1, 2], "val_loss": [3.0, 2.0]}] * 4
-    cost = [{"text": lang, "tokenizer": name, "tokens": 3, "chars": 9, "bytes": 9}
-            for lang in ("en", "ja") for name in ("ours", *tv.REFERENCES)]  # fmt: skip
     return [
         nv.top_tokens_figure(top),
         nv.lens_figure(lens),
         trv.loss_figure(curves, old),
         trv.bpb_figure(curves),
-        tv.cost_chart(cost, {"en": "English", "ja": "日本語"}),
     ]
+
+
+def test_the_html_cost_bars_use_okabe_ito_and_name_every_bar(english) -> None:
+    """The tokenization page's bars are HTML (no plotly on that page): same rules."""
+    from app import token_view as tv
+
+    cost = [{"text": lang, "tokenizer": name, "tokens": 3, "chars": 9, "bytes": 9}
+            for lang in ("en", "ja") for name in ("ours", *tv.REFERENCES)]  # fmt: skip
+    bars = tv.cost_bars_html(cost, {"en": "English", "ja": "<b>日本語</b>"}, "Costs")
+    colours = {c.upper() for c in re.findall(r"background:(#[0-9A-Fa-f]{6})", bars)}
+    assert len(colours) == 4 and colours <= set(OKABE_ITO)
+    assert bars.count('class="gb-cost-name"') == 8  # every bar has its tokenizer's name beside it
+    assert "&lt;b&gt;日本語" in bars and "<b>日本語" not in bars
+    assert 'aria-label="Costs"' in bars
 
 
 def test_our_figures_use_only_okabe_ito_and_safe_scales(english) -> None:

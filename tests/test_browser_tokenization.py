@@ -100,3 +100,23 @@ def test_an_edit_of_2000_chars_redraws_every_tokenizer(server: str, browser) -> 
         assert page.locator(".gb-row").count() >= 4  # one row of chips per tokenizer
     finally:
         context.close()
+
+
+def test_own_sentence_adds_its_cost_bars_drawn_as_text(server: str, browser) -> None:
+    context, page, dialogs = open_page(browser, server, "de")
+    try:
+        groups = page.locator(".gb-cost .gb-cost-group")
+        assert groups.count() == 3  # en, de, ja
+        box = page.get_by_label(text_for("de", "tokenization.own_label"), exact=True)
+        box.fill('<img src=x onerror="alert(1)"> Grüße')
+        box.press("Enter")
+        groups.nth(3).wait_for(timeout=30_000)
+        wait_until_idle(page)
+        own = groups.nth(3)
+        assert own.locator(".gb-cost-text").inner_text() == text_for("de", "tokenization.own_name")
+        assert own.locator(".gb-cost-bar").count() == 4  # one bar per tokenizer
+        assert page.locator(".gb-cost img").count() == 0 and not dialogs
+        assert page.locator('[data-testid="stException"]').count() == 0
+        screenshot(page, "tokenization-cost-de")
+    finally:
+        context.close()

@@ -145,3 +145,33 @@ def test_page_works_without_our_model(tmp_path: Path, monkeypatch) -> None:
         w.value == text_for("ja", "tokenization.ours_missing") for w in at.main.warning
     )
     assert len([m for m in at.markdown if "gb-row" in m.value]) >= 3
+
+
+def test_cost_bars_count_every_sentence_and_open_as_the_same_table(
+    monkeypatch, tiny_model_dir: Path
+) -> None:
+    import re
+
+    from app.token_view import label
+    from models.encodings import get_encoding
+
+    at = page("de", monkeypatch, tiny_model_dir)
+    own = f"{XSS} Grüße"
+    at.text_input(key="tok_own_de").set_value(own).run()
+    assert not at.exception, at.exception
+    (bars,) = [m.value for m in at.markdown if "gb-cost" in m.value]
+    assert bars.count('class="gb-cost-row"') == 4 * 4  # en, de, ja, own × four tokenizers
+    assert text_for("de", "tokenization.own_name") in bars and "<script" not in bars
+    counts = [int(n) for n in re.findall(r'class="gb-cost-n">(\d+)<', bars)]
+    widths = [float(w) for w in re.findall(r"width:([\d.]+)%", bars)]
+    assert max(widths) == 80.0 and widths.index(80.0) == counts.index(max(counts))
+    assert all(abs(w - 80 * n / max(counts)) < 0.06 for w, n in zip(widths, counts, strict=True))
+
+    assert not at.dataframe  # the table is built when its expander opens
+    at.session_state["tok_cost_table"] = True
+    at.run()
+    table = at.dataframe[0].value
+    assert table.iloc[:, 0].tolist()[-1] == text_for("de", "tokenization.own_name")
+    assert table.iloc[:, 1:].to_numpy().ravel().tolist() == counts  # the bars' numbers, in order
+    gpt4o = table[label("o200k_base")].tolist()[-1]
+    assert gpt4o == len(get_encoding("o200k_base").encode(own, disallowed_special=()))
