@@ -4,7 +4,11 @@
 on the machine. Here each configuration instead trains the number of steps it fits into 300 s
 on a quiet 2-core machine (its measured tokens/s relative to the default, ``steps_factor``), on
 one thread, so several configurations can share the cores and still be compared. Validation
-bits per byte are taken at 20 / 40 / 100 % of the steps (the 60 / 120 / 300 s marks).
+bits per byte are taken at 20 / 40 / 100 % of the steps (the 60 / 120 / 300 s marks), and the
+training text's bits per byte on the same fixed batches, which shows how much is memorised.
+
+``nanoGPT recipe`` is the reference recipe (baby GPT, bytes, block 64, batch 12, lr 1e-3) in
+our trainer, on our text: what the issue's reference figures become on this text.
 
 ``python -m bench.bpb_sweep [name ...]`` (about 9 min per configuration on one thread);
 the figures from November 2026 are in ``docs/bench-bpb-sweep.json``.
@@ -21,7 +25,7 @@ import torch
 from bench.training import NANOGPT, _data
 from models.config import get_preset
 from models.model import build_model
-from models.train import TrainConfig, Trainer, bits_per_byte
+from models.train import TrainConfig, Trainer, bits_per_byte, lm_loss
 
 BASE_STEPS = 2200  # nano, BPE 2048, batch 16 × 128: 300 s at ~15 000 tokens/s on 2 threads
 # name → overrides of the default recipe (bench.training.bpb_over_time) and its steps factor,
@@ -38,7 +42,72 @@ CONFIGS: dict[str, dict] = {
     "vocab 4096": {"vocab": 4096, "steps_factor": 0.752},
     # the same size as a Llama block (RMSNorm, rotary positions, SwiGLU); as fast as GPT-2 here
     "llama-style 4 × 128": {"arch": "llama"},
+    "cosine to 0": {"min_lr_ratio": 0.0},
+    # vocab 1024 ≈ 1.09×, 512 ≈ 1.16× the default's tokens/s
+    "vocab 1024": {"vocab": 1024, "steps_factor": 1.093},
+    "vocab 512": {"vocab": 512, "steps_factor": 1.159},
+    # Muon (torch.optim.Muon, AdamW-matched step size) on the blocks' matrices, AdamW elsewhere
+    "muon": {"muon": True},
+    "muon, cosine to 0": {"muon": True, "min_lr_ratio": 0.0},
+    "muon lr 6e-3, cosine to 0": {"muon": True, "min_lr_ratio": 0.0, "lr": 6e-3},
+    "muon, dropout 0.2, cosine to 0": {
+        "muon": True,
+        "min_lr_ratio": 0.0,
+        "model": {"dropout": 0.2},
+        "steps_factor": 0.952,
+    },
+    "weight decay 0.3, cosine to 0": {"weight_decay": 0.3, "min_lr_ratio": 0.0},
+    "weight decay 1.0, cosine to 0": {"weight_decay": 1.0, "min_lr_ratio": 0.0},
+    # nanoGPT's baby GPT at its recipe: 15 300 tokens/s of 12 × 64 → 5 976 steps in 300 s
+    "nanoGPT recipe": {
+        "vocab": 257,
+        "preset": "baby-gpt",
+        "batch": 12,
+        "block": 64,
+        "lr": 1e-3,
+        "steps": 5976,
+    },
 }
+
+
+class _Optimizers:
+    """Several optimizers stepped as one (the trainer sets every group's learning rate)."""
+
+    def __init__(self, *optimizers: torch.optim.Optimizer) -> None:
+        self.optimizers = optimizers
+
+    @property
+    def param_groups(self) -> list[dict]:
+        return [g for o in self.optimizers for g in o.param_groups]
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        for o in self.optimizers:
+            o.zero_grad(set_to_none=set_to_none)
+
+    def step(self) -> None:
+        for o in self.optimizers:
+            o.step()
+
+
+def muon_and_adamw(model: torch.nn.Module, cfg: TrainConfig) -> _Optimizers:
+    """Muon for the blocks' weight matrices; AdamW (as ``make_optimizer``) for embeddings,
+    biases and norms. Muon's update is scaled to AdamW's size, so one learning rate fits both."""
+    named = list(model.named_parameters())
+    hidden = [
+        p for n, p in named if p.dim() == 2 and not any(k in n for k in ("wte", "wpe", "lm_head"))
+    ]
+    ids = {id(p) for p in hidden}
+    rest = [p for _, p in named if id(p) not in ids]
+    groups = [
+        {"params": [p for p in rest if p.dim() >= 2], "weight_decay": cfg.weight_decay},
+        {"params": [p for p in rest if p.dim() < 2], "weight_decay": 0.0},
+    ]
+    return _Optimizers(
+        torch.optim.Muon(
+            hidden, lr=cfg.lr, weight_decay=cfg.weight_decay, adjust_lr_fn="match_rms_adamw"
+        ),
+        torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.95)),
+    )
 
 
 def llama_nano(tok) -> torch.nn.Module:  # noqa: ANN001 - a transformers tokenizer
@@ -62,34 +131,53 @@ def llama_nano(tok) -> torch.nn.Module:  # noqa: ANN001 - a transformers tokeniz
     return LlamaForCausalLM(config)
 
 
-def run_config(name: str) -> dict:
-    """Train configuration ``name`` for its step-matched budget; bpb at the three marks."""
+def _bpb(trainer: Trainer, data, split: str) -> float:  # noqa: ANN001 - TokenData
+    """Bits per byte of ``split`` on 40 fixed batches (``Trainer.evaluate`` reads validation)."""
+    trainer.model.eval()
+    g = torch.Generator().manual_seed(1234)
+    with torch.no_grad():
+        losses = [
+            float(lm_loss(trainer.model(input_ids=x).logits.float(), y))
+            for x, y in (trainer.get_batch(split, g) for _ in range(40))
+        ]
+    trainer.model.train()
+    return round(bits_per_byte(sum(losses) / len(losses), data.tokens_per_byte(split)), 3)
+
+
+def run_config(name: str, steps: int | None = None) -> dict:
+    """Train configuration ``name`` for its step-matched budget (or ``steps``); validation and
+    training bits per byte at the three marks."""
     c = CONFIGS[name]
     torch.manual_seed(0)
     data, tok = _data(c.get("vocab", 2048))
-    preset = dataclasses.replace(get_preset("nano"), **c.get("model", {}))
-    steps = round(BASE_STEPS * c.get("steps_factor", 1.0))
+    preset = dataclasses.replace(get_preset(c.get("preset", "nano")), **c.get("model", {}))
+    steps = steps or c.get("steps") or round(BASE_STEPS * c.get("steps_factor", 1.0))
     cfg = TrainConfig(
         steps=steps,
         lr=c.get("lr", 3e-3),
         batch_size=c.get("batch", 16),
-        block_size=128,
+        block_size=c.get("block", 128),
         eval_every=0,
         warmup_steps=min(100, steps // 20),
         eval_batches=40,
+        weight_decay=c.get("weight_decay", 0.1),
+        min_lr_ratio=c.get("min_lr_ratio", 0.1),
     )
     model = llama_nano(tok) if c.get("arch") == "llama" else build_model(preset, tok)
     trainer = Trainer(model, tok, data, cfg, device="cpu")
+    if c.get("muon"):
+        trainer.optimizer = muon_and_adamw(trainer.model, trainer.config)
     marks = {int(steps * f): s for f, s in ((0.2, 60), (0.4, 120), (1.0, 300))}
-    bpb = {}
+    bpb, train_bpb = {}, {}
     for ev in trainer.run():
         if ev.kind == "step" and ev.step in marks:
-            loss = trainer.evaluate()
-            bpb[marks[ev.step]] = round(bits_per_byte(loss, data.tokens_per_byte("val")), 3)
+            bpb[marks[ev.step]] = _bpb(trainer, data, "val")
+            train_bpb[marks[ev.step]] = _bpb(trainer, data, "train")
     return {
         "config": name,
         "steps": steps,
         "val_bpb_at_s": bpb,
+        "train_bpb_at_s": train_bpb,
         "reduction_vs_nanogpt": {s: round(1 - v / NANOGPT["bpb"][s], 3) for s, v in bpb.items()},
     }
 

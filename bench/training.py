@@ -6,6 +6,10 @@ prose: 12.5 k tokens/s; validation ≈ 3.3 / 2.7 / 2.3 bits per byte at 60 / 120
 We train our default CPU preset (nano) on a fixed 1 MB of English (the first 1 MB of the
 Shakespeare corpus) with a BPE tokenizer trained on the training 90 % only, and report
 validation bits per byte — comparable across tokenizers, since it counts bytes of text.
+
+The reference figures were measured on other text, so the same 300 s are also spent on
+nanoGPT's recipe itself (baby GPT, bytes, block 64, batch 12, lr 1e-3) in our trainer on our
+text: ``val_bpb_nanogpt_recipe_on_our_text_at_s``, the comparison on equal terms.
 """
 
 from __future__ import annotations
@@ -131,6 +135,9 @@ def run() -> dict:
     baby = round(tokens_per_s("baby-gpt", byte_data, byte_tok, batch=12, block=64, steps=30))
     curve = bpb_over_time(data, tok)
     beat = {t: round(1 - curve["bpb"][t] / NANOGPT["bpb"][t], 3) for t in MARKS}
+    # nanoGPT's recipe on our text, same 300 s: warm-up 100, lr 1e-3 → 1e-4 (β2 0.95, not 0.99)
+    recipe = bpb_over_time(byte_data, byte_tok, "baby-gpt", lr=1e-3, batch=12, block=64)
+    beat_same = {t: round(1 - curve["bpb"][t] / recipe["bpb"][t], 3) for t in MARKS}
     return {
         "device": device_label(pick_device()),
         "threads": torch.get_num_threads(),
@@ -141,8 +148,13 @@ def run() -> dict:
         "val_bpb_nano_at_s": curve["bpb"],
         "val_bpb_nanogpt_reference_at_s": NANOGPT["bpb"],
         "bpb_reduction_vs_nanogpt": beat,
+        "val_bpb_nanogpt_recipe_on_our_text_at_s": recipe["bpb"],
+        "bpb_reduction_vs_nanogpt_recipe_on_our_text": beat_same,
         "goal": "≥ 10 % fewer bits per byte at each time; ≥ nanoGPT tokens/s at its config",
         "how": "nano preset, BPE 2048 trained on the first 90 % of 1 MB of Shakespeare, batch 16 × 128, "
         "AdamW lr 3e-3 warm-up + cosine over 300 s, validation = last 10 % (40 batches); "
-        "nanoGPT config: 4×4×128, block 64, batch 12, byte-level vocabulary (257).",
+        "nanoGPT config: 4×4×128, block 64, batch 12, byte-level vocabulary (257); the reference "
+        "bpb figures were measured on other English prose, so nanoGPT's recipe (that config, "
+        "AdamW lr 1e-3 → 1e-4; our trainer's β2 0.95 where nanoGPT's uses 0.99) also trains "
+        "300 s on our text through our trainer.",
     }
