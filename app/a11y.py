@@ -136,7 +136,7 @@ def table_expander(key: str, alt: str) -> Any:
     return st.expander(label, key=key, on_change="rerun", icon=":material/table:")
 
 
-def data_table(table: TableSource, alt: str, key: str) -> None:
+def data_table(key: str, alt: str, table: TableSource) -> None:
     """A folded expander "Data as a table: ``alt``" holding ``table`` (``{column: values}``),
     built (when ``table`` is a function) and sent only while the expander is open."""
     box = table_expander(key, alt)
@@ -168,4 +168,4 @@ def chart_with_table(
     st.plotly_chart(presenter.chart(fig), key=key, theme=theme, config=config or CONFIG, alt=alt)
     if table is None:
         table = partial(figure_table, fig, index_name or t("a11y.label"), t("a11y.value"))
-    data_table(table, alt, f"{key}_table")
+    data_table(f"{key}_table", alt, table)

@@ -266,9 +266,9 @@ def dashboard(db: RankingStore, lm: LoadedModel, lang: str) -> None:
             st.markdown(f"**{t('rlhf.dash_counts')}**")
             st.bar_chart(counts, horizontal=True, height=40 + 28 * len(counts))
             data_table(
-                {t("rlhf.nickname"): list(counts), t("rlhf.dash_total"): list(counts.values())},
-                t("rlhf.dash_counts"),
                 "rl_dash_counts_table",
+                t("rlhf.dash_counts"),
+                {t("rlhf.nickname"): list(counts), t("rlhf.dash_total"): list(counts.values())},
             )
         if disputed:
             st.markdown(f"**{t('rlhf.dash_disputed')}**")

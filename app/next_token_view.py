@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import partial
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -348,7 +349,7 @@ def writing_panel(
             lens_figure(table),
             "nt_lens",
             alt=t("next_token.lens_alt"),
-            table=lambda: lens_table(table),
+            table=partial(lens_table, table),
         )
 
 

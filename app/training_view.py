@@ -392,7 +392,11 @@ def draw_finetuning(job: TrainingJob) -> None:
 def _checkpoint_answers(folder: str, version: float, lang: str, _base: LoadedModel) -> list[str]:
     """Greedy answers of the checkpoint in ``folder`` to the held-out questions in ``lang``:
     the same for every student, so computed once per process (read-only, never changed)."""
-    return [answer(_base.model, _base.tokenizer, q.prompt) for q in heldout_questions(lang)]
+    return _answers(_base, lang)
+
+
+def _answers(lm: LoadedModel, lang: str) -> list[str]:
+    return [answer(lm.model, lm.tokenizer, q.prompt) for q in heldout_questions(lang)]
 
 
 def base_answers(base: LoadedModel, lang: str) -> list[str]:
@@ -402,7 +406,7 @@ def base_answers(base: LoadedModel, lang: str) -> list[str]:
     cache = st.session_state.setdefault("ft_answers", {})
     key = (base.identity, lang)
     if key not in cache:
-        cache[key] = [answer(base.model, base.tokenizer, q.prompt) for q in heldout_questions(lang)]
+        cache[key] = _answers(base, lang)
     return cache[key]
 
 

@@ -25,7 +25,7 @@ import torch
 from bench.training import NANOGPT, _data
 from models.config import get_preset
 from models.model import build_model
-from models.train import TrainConfig, Trainer, bits_per_byte, lm_loss
+from models.train import TrainConfig, Trainer, bits_per_byte
 
 BASE_STEPS = 2200  # nano, BPE 2048, batch 16 × 128: 300 s at ~15 000 tokens/s on 2 threads
 # name → overrides of the default recipe (bench.training.bpb_over_time) and its steps factor,
@@ -132,16 +132,8 @@ def llama_nano(tok) -> torch.nn.Module:  # noqa: ANN001 - a transformers tokeniz
 
 
 def _bpb(trainer: Trainer, data, split: str) -> float:  # noqa: ANN001 - TokenData
-    """Bits per byte of ``split`` on 40 fixed batches (``Trainer.evaluate`` reads validation)."""
-    trainer.model.eval()
-    g = torch.Generator().manual_seed(1234)
-    with torch.no_grad():
-        losses = [
-            float(lm_loss(trainer.model(input_ids=x).logits.float(), y))
-            for x, y in (trainer.get_batch(split, g) for _ in range(40))
-        ]
-    trainer.model.train()
-    return round(bits_per_byte(sum(losses) / len(losses), data.tokens_per_byte(split)), 3)
+    """Bits per byte of ``split`` on the trainer's fixed evaluation batches."""
+    return round(bits_per_byte(trainer.evaluate(split), data.tokens_per_byte(split)), 3)
 
 
 def run_config(name: str, steps: int | None = None) -> dict:

@@ -261,14 +261,14 @@ class Trainer:
 
     # -- measuring ----------------------------------------------------------
     @torch.no_grad()
-    def evaluate(self) -> float:
-        """Mean validation loss over fixed batches (same batches every time)."""
+    def evaluate(self, split: str = "val") -> float:
+        """Mean loss on ``split`` (validation by default) over fixed batches (same every time)."""
         self.model.eval()
         g = torch.Generator().manual_seed(1234)
         with self._autocast():
             losses = [
                 float(lm_loss(self.model(input_ids=x).logits.float(), y))
-                for x, y in (self.get_batch("val", g) for _ in range(self.config.eval_batches))
+                for x, y in (self.get_batch(split, g) for _ in range(self.config.eval_batches))
             ]
         self.model.train()
         return sum(losses) / len(losses)

@@ -69,7 +69,7 @@ if own.strip():
 rows = count_rows(sentences, encoders)
 alt = t("tokenization.cost_alt")
 st.markdown(tv.cost_bars_html(rows, names, alt), unsafe_allow_html=True)
-data_table(partial(tv.cost_table, rows, names), alt, "tok_cost_table")
+data_table("tok_cost_table", alt, partial(tv.cost_table, rows, names))
 
 # --- Watch BPE learn -------------------------------------------------------------------------
 st.markdown(bpe)

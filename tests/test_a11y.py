@@ -99,7 +99,7 @@ def _builder_page() -> None:
         st.session_state["built"] = st.session_state.get("built", 0) + 1
         return {"student": ["<b>ann</b>"], "rankings": [3]}
 
-    data_table(build, "Rankings per student", "counts_table")
+    data_table("counts_table", "Rankings per student", build)
 
 
 def test_a_table_builder_runs_only_while_its_table_is_open() -> None:

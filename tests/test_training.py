@@ -139,3 +139,17 @@ def test_user_text_accepts_any_language():
     assert validate_user_text(text.encode()) == text
     with pytest.raises(CorpusError, match="unknown corpus"):
         load_documents("wikipedia")
+
+
+def test_evaluate_averages_fixed_batches_of_the_split_it_is_given(tiny_lm):
+    cfg = TrainConfig(steps=1, batch_size=4, block_size=16, eval_batches=3)
+    trainer = Trainer(tiny_lm.model, tiny_lm.tokenizer, _data(tiny_lm.tokenizer), cfg, "cpu")
+    for split in ("train", "val"):
+        g = torch.Generator().manual_seed(1234)
+        with torch.no_grad():
+            by_hand = [
+                float(lm_loss(tiny_lm.model(input_ids=x).logits, y))
+                for x, y in (trainer.get_batch(split, g) for _ in range(3))
+            ]
+        assert trainer.evaluate(split) == pytest.approx(sum(by_hand) / 3)
+    assert trainer.evaluate() == trainer.evaluate("val") != trainer.evaluate("train")
