@@ -11,12 +11,12 @@ import html
 import re
 from functools import partial
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from app import url_state
 from app.a11y import chart_with_table
 from app.i18n import t
+from app.plotting import go
 from app.render import OKABE_ITO, escape_text, token_display
 from models import next_token as nt
 from models.inspection import NextToken

@@ -13,11 +13,11 @@ import copy
 import random
 import uuid
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from app.a11y import chart_with_table
 from app.i18n import t
+from app.plotting import go
 from app.render import OKABE_ITO, escape_text
 from app.training_view import FONT, live_panel
 from models.model import LoadedModel

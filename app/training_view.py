@@ -13,11 +13,11 @@ import math
 from collections.abc import Callable
 from dataclasses import fields
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from app.a11y import chart_with_table
 from app.i18n import t
+from app.plotting import go
 from app.render import OKABE_ITO, escape_text, token_display
 from app.resources import model_version, use_session_model
 from models.finetune import answer, heldout_questions

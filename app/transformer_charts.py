@@ -8,11 +8,11 @@ Every token label goes through ``app.render.token_display`` (plotly shows entiti
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from app.i18n import t
+from app.plotting import go
 from app.render import OKABE_ITO, escape_text, token_display
 from models import embeddings as emb
 from models.attention_roles import RoleScores
