@@ -1,6 +1,6 @@
 """Build, load and save causal LMs: ours from a preset, or any local Hugging Face model.
 
-The model is a stock ``transformers`` class (GPT-2 architecture). We never fork its
+The model is a stock ``transformers`` class (GPT-2, or Llama for Llama-style presets). We never fork its
 forward pass: inspection asks it for attentions and hidden states instead.
 """
 
@@ -18,6 +18,7 @@ from transformers import (  # noqa: E402
     AutoModelForCausalLM,
     AutoTokenizer,
     GPT2LMHeadModel,
+    LlamaForCausalLM,
     PreTrainedModel,
     PreTrainedTokenizerBase,
 )
@@ -72,13 +73,14 @@ class LoadedModel:
 
 def build_model(
     preset: ModelPreset, tokenizer: PreTrainedTokenizerBase, seed: int = 0
-) -> GPT2LMHeadModel:
-    """A freshly initialised GPT-2 of ``preset``'s shape for ``tokenizer``'s vocabulary."""
+) -> GPT2LMHeadModel | LlamaForCausalLM:
+    """A freshly initialised model of ``preset``'s architecture and shape for ``tokenizer``'s
+    vocabulary."""
     eos = tokenizer.eos_token_id if tokenizer.eos_token_id is not None else 0
     config = preset.to_hf_config(len(tokenizer), bos_token_id=eos, eos_token_id=eos)
     config._attn_implementation = "eager"  # attention weights must be inspectable
     torch.manual_seed(seed)
-    return GPT2LMHeadModel(config)
+    return LlamaForCausalLM(config) if preset.arch == "llama" else GPT2LMHeadModel(config)
 
 
 def load_model(

@@ -18,13 +18,18 @@ def _data(tok, n=40):
     return TokenData.from_documents(list(SAMPLE_TEXTS.values()) * n, tok)
 
 
-def test_a_few_steps_lower_the_loss_and_change_every_parameter(tiny_lm):
-    model = tiny_lm.model
+@pytest.mark.parametrize("preset", ["nano", "nano-llama"])  # GPT-2 and Llama-style blocks
+def test_a_few_steps_lower_the_loss_and_change_every_parameter(preset, tiny_tokenizer):
+    from models.config import get_preset
+    from models.model import build_model
+
+    shape = get_preset(preset, n_layer=2, n_head=2, n_embd=32, n_positions=32)
+    model = build_model(shape, tiny_tokenizer)
     before = {n: p.detach().clone() for n, p in model.named_parameters()}
     cfg = TrainConfig(
         steps=40, lr=3e-3, batch_size=8, block_size=32, warmup_steps=5, eval_every=20, seed=0
     )
-    trainer = Trainer(model, tiny_lm.tokenizer, _data(tiny_lm.tokenizer), cfg, device="cpu")
+    trainer = Trainer(model, tiny_tokenizer, _data(tiny_tokenizer), cfg, device="cpu")
     first_val = trainer.evaluate()
     events = list(trainer.run())
     assert events[-1].kind == "done" and trainer.step == 40
