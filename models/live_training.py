@@ -29,7 +29,7 @@ class RunSpec:
     """What to train: corpus (or the user's own text), preset and training settings."""
 
     corpus: str = "tiny-stories-en"
-    preset: str = "nano"
+    preset: str = "nano-llama"
     n_chars: int = 400_000
     vocab_size: int = 1024
     steps: int = 300

@@ -54,7 +54,7 @@ with right:
     preset = st.selectbox(
         t("pretraining.preset"), view.PRESET_CHOICES, format_func=sizes.__getitem__, key="pt_preset"
     )
-    st.caption(t(f"pretraining.preset_{preset}"))
+    st.caption(t(f"pretraining.preset_{preset.replace('-', '_')}"))
     force_cpu = st.checkbox(t("pretraining.force_cpu"), key="pt_cpu")
     st.caption(t("pretraining.device", device=device_label(pick_device(force_cpu))))
 

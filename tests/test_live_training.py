@@ -1,5 +1,6 @@
 import io
 import zipfile
+from dataclasses import replace
 
 import pytest
 from transformers import AutoModelForCausalLM
@@ -67,3 +68,15 @@ def test_own_text_is_validated_and_too_short_text_refused():
     with pytest.raises(ValueError, match="fewer than one block"):
         TrainingJob(RunSpec(user_text="just a few words", vocab_size=300, block_size=64))
     assert parameter_count("nano") > 500_000
+
+
+def test_the_default_run_trains_a_llama_style_block():
+    from app.training_view import PRESET_CHOICES
+
+    default = RunSpec()
+    assert default.preset == PRESET_CHOICES[0]  # the page's first choice is the default run
+    job = TrainingJob(replace(TINY, preset=default.preset))
+    assert type(job.trainer.model).__name__ == "LlamaForCausalLM"
+    while not job.finished:
+        job.advance(1.0)
+    assert job.status == "done" and job.curves.val_loss[-1] < job.curves.val_loss[0]

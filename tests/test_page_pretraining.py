@@ -31,8 +31,8 @@ def run_to_end(at: AppTest):
     return run_to_end_of(at, JOB_KEY)
 
 
-def tiny_settings(at: AppTest, steps: int = 6) -> None:
-    at.selectbox(key="pt_preset").select_index(0).run()  # nano
+def tiny_settings(at: AppTest, steps: int = 6, preset: int = 0) -> None:
+    at.selectbox(key="pt_preset").select_index(preset).run()  # 0: nano-llama, 1: nano
     at.number_input(key="pt_steps").set_value(steps).run()
     at.select_slider(key="pt_batch").set_value(4).run()
     ok(at)
@@ -80,9 +80,10 @@ def test_pause_resume_stop_and_compare_runs() -> None:
     assert len(runs) == 2  # the stopped run and the finished one, for the overlay
 
 
-def test_use_in_lessons_makes_every_lesson_use_the_trained_model() -> None:
+@pytest.mark.parametrize("preset", [0, 1])  # a Llama-style model and a GPT-2
+def test_use_in_lessons_makes_every_lesson_use_the_trained_model(preset: int) -> None:
     at = page()
-    tiny_settings(at, steps=3)
+    tiny_settings(at, steps=3, preset=preset)
     at.button(key="pt_start").click().run()
     job = run_to_end(at)
     at.button(key="pt_use").click().run()
@@ -91,8 +92,9 @@ def test_use_in_lessons_makes_every_lesson_use_the_trained_model() -> None:
     assert session.model is job.trainer.model and session.path is None
     name = text_for("en", "pretraining.session_model_name")
     assert any(name in c.value for c in at.sidebar.caption)  # the sidebar says which model
-    at.switch_page("../pages/next_token.py").run()  # another lesson runs on it
-    ok(at)
+    for other in ("next_token", "transformer"):  # other lessons run on it
+        at.switch_page(f"../pages/{other}.py").run()
+        ok(at)
     at.sidebar.button(key="forget_session_model").click().run()
     ok(at)
     assert SESSION_MODEL_KEY not in at.session_state

@@ -195,7 +195,7 @@ SANITISED = {
                     "tf_sets": ["verbs"], "tf_words_lang": "en"},
     "next_token": {"nt_temperature": 1.0, "nt_top_k": 0, "nt_top_p": 1.0,
                    "nt_seed": 2**31 - 1, "nt_n_samples": 4, "nt_sample_len": 15},
-    "pretraining": {"pt_corpus": "tiny-stories-en", "pt_preset": "nano", "pt_cpu": False,
+    "pretraining": {"pt_corpus": "tiny-stories-en", "pt_preset": "nano-llama", "pt_cpu": False,
                     "pt_steps": 20_000, "pt_lr": 1e-5, "pt_batch": 16},
     "finetuning": {"ft_lang": "en", "ft_steps": 1, "ft_lr": 1e-3, "ft_batch": 8},
 }  # fmt: skip
