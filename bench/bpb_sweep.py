@@ -8,7 +8,11 @@ bits per byte are taken at 20 / 40 / 100 % of the steps (the 60 / 120 / 300 s ma
 training text's bits per byte on the same fixed batches, which shows how much is memorised.
 
 ``nanoGPT recipe`` is the reference recipe (baby GPT, bytes, block 64, batch 12, lr 1e-3) in
-our trainer, on our text: what the issue's reference figures become on this text.
+our trainer, on our text: what the issue's reference figures become on this text (``β2 0.99``:
+with nanoGPT's own β2, as ``bench.training`` runs it now).
+
+``llama-style, weight decay 1.0, cosine to 0`` is what ``bench.training`` runs now: the
+nano-llama preset with its ``LONG_RUN`` recipe.
 
 ``python -m bench.bpb_sweep [name ...]`` (about 9 min per configuration on one thread);
 the figures from November 2026 are in ``docs/bench-bpb-sweep.json``.
@@ -22,16 +26,21 @@ import sys
 
 import torch
 
-from bench.training import NANOGPT, _data
+from bench.training import LONG_RUN, NANOGPT, _data
 from models.config import get_preset
 from models.model import build_model
 from models.train import TrainConfig, Trainer, bits_per_byte
 
 BASE_STEPS = 2200  # nano, BPE 2048, batch 16 × 128: 300 s at ~15 000 tokens/s on 2 threads
-# name → overrides of the default recipe (bench.training.bpb_over_time) and its steps factor,
+LLAMA_LONG = {"preset": "nano-llama", **LONG_RUN}  # the default preset as bench.training runs it
+# nanoGPT's baby GPT at its recipe: 15 300 tokens/s of 12 × 64 → 5 976 steps in 300 s
+NANOGPT_RECIPE = {"vocab": 257, "preset": "baby-gpt", "batch": 12, "block": 64, "lr": 1e-3}
+NANOGPT_RECIPE |= {"steps": 5976}
+# name → overrides of the base recipe (nano, GPT-2 block, AdamW lr 3e-3, weight decay 0.1, cosine
+# to 10 %: the benchmark's recipe until November 23) and its steps factor,
 # from measured tokens/s (2 threads): vocab 4096 ≈ 0.75×, 3 × 160 ≈ 0.96×, 6 × 96 ≈ 1.02×
 CONFIGS: dict[str, dict] = {
-    "default": {},
+    "nano (GPT-2)": {},
     "dropout 0.1": {"model": {"dropout": 0.1}, "steps_factor": 0.952},
     "lr 2e-3": {"lr": 2e-3},
     "lr 5e-3": {"lr": 5e-3},
@@ -40,8 +49,9 @@ CONFIGS: dict[str, dict] = {
     "6 layers × 96": {"model": {"n_layer": 6, "n_embd": 96}, "steps_factor": 1.023},
     "3 layers × 160": {"model": {"n_layer": 3, "n_embd": 160}, "steps_factor": 0.964},
     "vocab 4096": {"vocab": 4096, "steps_factor": 0.752},
-    # the same size as a Llama block (RMSNorm, rotary positions, SwiGLU); as fast as GPT-2 here
-    "llama-style 4 × 128": {"arch": "llama"},
+    # the nano-llama preset: nano's size as a Llama block (RMSNorm, rotary positions, SwiGLU),
+    # ≈ 1.05× nano's tokens/s here; run at nano's steps, to be safe
+    "llama-style 4 × 128": {"preset": "nano-llama"},
     "cosine to 0": {"min_lr_ratio": 0.0},
     # vocab 1024 ≈ 1.09×, 512 ≈ 1.16× the default's tokens/s
     "vocab 1024": {"vocab": 1024, "steps_factor": 1.093},
@@ -58,15 +68,21 @@ CONFIGS: dict[str, dict] = {
     },
     "weight decay 0.3, cosine to 0": {"weight_decay": 0.3, "min_lr_ratio": 0.0},
     "weight decay 1.0, cosine to 0": {"weight_decay": 1.0, "min_lr_ratio": 0.0},
-    # nanoGPT's baby GPT at its recipe: 15 300 tokens/s of 12 × 64 → 5 976 steps in 300 s
-    "nanoGPT recipe": {
-        "vocab": 257,
-        "preset": "baby-gpt",
-        "batch": 12,
-        "block": 64,
-        "lr": 1e-3,
-        "steps": 5976,
+    # twice the context at the same tokens per step; ≈ 0.9× the default's tokens/s
+    "block 256, batch 8": {
+        "model": {"n_positions": 256},
+        "block": 256,
+        "batch": 8,
+        "steps_factor": 0.9,
     },
+    "llama-style, weight decay 1.0, cosine to 0": LLAMA_LONG,  # bench.training's run
+    "llama-style, weight decay 2.0, cosine to 0": LLAMA_LONG | {"weight_decay": 2.0},
+    "llama-style 6 × 128, weight decay 1.0, cosine to 0": LLAMA_LONG
+    | {"model": {"n_layer": 6}, "steps_factor": 0.75},
+    "llama-style, weight decay 1.0, cosine to 0, lr 2e-3": LLAMA_LONG | {"lr": 2e-3},
+    "nanoGPT recipe": NANOGPT_RECIPE,
+    # the same with nanoGPT's own β2 (its shakespeare_char config sets 0.99)
+    "nanoGPT recipe, β2 0.99": NANOGPT_RECIPE | {"beta2": 0.99},
 }
 
 
@@ -106,29 +122,8 @@ def muon_and_adamw(model: torch.nn.Module, cfg: TrainConfig) -> _Optimizers:
         torch.optim.Muon(
             hidden, lr=cfg.lr, weight_decay=cfg.weight_decay, adjust_lr_fn="match_rms_adamw"
         ),
-        torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.95)),
+        torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, cfg.beta2)),
     )
-
-
-def llama_nano(tok) -> torch.nn.Module:  # noqa: ANN001 - a transformers tokenizer
-    """A `transformers` Llama of nano's size (1.05 M parameters with a 2048 vocabulary)."""
-    from transformers import LlamaConfig, LlamaForCausalLM
-
-    eos = tok.eos_token_id
-    config = LlamaConfig(
-        vocab_size=len(tok),
-        hidden_size=128,
-        intermediate_size=344,  # SwiGLU's three matrices ≈ GPT-2's two at 4 × 128
-        num_hidden_layers=4,
-        num_attention_heads=4,
-        max_position_embeddings=128,
-        tie_word_embeddings=True,
-        bos_token_id=eos,
-        eos_token_id=eos,
-        pad_token_id=eos,
-    )
-    torch.manual_seed(0)
-    return LlamaForCausalLM(config)
 
 
 def _bpb(trainer: Trainer, data, split: str) -> float:  # noqa: ANN001 - TokenData
@@ -154,8 +149,9 @@ def run_config(name: str, steps: int | None = None) -> dict:
         eval_batches=40,
         weight_decay=c.get("weight_decay", 0.1),
         min_lr_ratio=c.get("min_lr_ratio", 0.1),
+        beta2=c.get("beta2", 0.95),
     )
-    model = llama_nano(tok) if c.get("arch") == "llama" else build_model(preset, tok)
+    model = build_model(preset, tok)
     trainer = Trainer(model, tok, data, cfg, device="cpu")
     if c.get("muon"):
         trainer.optimizer = muon_and_adamw(trainer.model, trainer.config)

@@ -47,6 +47,12 @@ class TrainConfig:
     weight_decay: float = field(
         default=0.1, metadata={"help": "AdamW decay on weight matrices (not on biases and norms)."}
     )
+    beta2: float = field(
+        default=0.95,
+        metadata={
+            "help": "AdamW's β2: how long its memory of squared gradients is (0.95 ≈ 20 steps)."
+        },
+    )
     grad_clip: float = field(
         default=1.0,
         metadata={
@@ -214,7 +220,7 @@ def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.Adam
         {"params": decay, "weight_decay": cfg.weight_decay},
         {"params": no_decay, "weight_decay": 0.0},
     ]
-    return torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.95))
+    return torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, cfg.beta2))
 
 
 class Trainer:
