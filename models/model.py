@@ -1,7 +1,7 @@
 """Build, load and save causal LMs: ours from a preset, or any local Hugging Face model.
 
-The model is a stock ``transformers`` class (GPT-2, or Llama for Llama-style presets). We never fork its
-forward pass: inspection asks it for attentions and hidden states instead.
+The model is a stock ``transformers`` class (GPT-2, or Llama for Llama-style presets). We
+never fork its forward pass: inspection asks it for attentions and hidden states instead.
 """
 
 from __future__ import annotations

@@ -32,6 +32,12 @@ def samples(path: Path, n_tokens: int = 80, seed: int = 0) -> dict[str, list[str
     }
 
 
+BLOCKS = {  # ModelPreset.arch → what the card calls the model
+    "gpt2": "GPT-2 (`transformers.GPT2LMHeadModel`)",
+    "llama": "Llama-style model (`transformers.LlamaForCausalLM`: RMSNorm, rotary positions, SwiGLU)",
+}
+
+
 def write_model_card(path: str | Path) -> Path:
     """Render MODEL_CARD.md from ``training.json`` and fresh samples of the saved model."""
     path = Path(path)
@@ -40,7 +46,7 @@ def write_model_card(path: str | Path) -> Path:
     lines = [
         f"# {path.name}",
         "",
-        "A tiny GPT-2 (`transformers.GPT2LMHeadModel`) trained from scratch by Glassbox's own code.",
+        f"A tiny {BLOCKS[p.get('arch', 'gpt2')]} trained from scratch by Glassbox's own code.",
         "Load it with plain `transformers`: `AutoModelForCausalLM.from_pretrained(this_folder)` and "
         "`AutoTokenizer.from_pretrained(this_folder)`.",
         "",

@@ -10,8 +10,8 @@ from transformers import AutoModelForCausalLM, AutoTokenizer
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def train(out: Path, *extra: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "models.train", "--preset", "nano", "--corpus", "tiny-stories-en"]
+def train(out: Path, *extra: str, preset: str = "nano") -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "models.train", "--preset", preset, "--corpus", "tiny-stories-en"]
     cmd += ["--out", str(out), "--n-chars", "60000", "--vocab-size", "400", "--steps", "6"]
     cmd += [
         "--batch-size",
@@ -53,3 +53,11 @@ def test_cli_trains_saves_and_resumes(tmp_path):
 
     train(out, "--resume", "--steps", "9")  # continues from step 6 to 9 with the same tokenizer
     assert json.loads((out / "training.json").read_text())["step"] == 9
+
+
+def test_cli_trains_a_llama_style_preset_and_its_card_says_so(tmp_path):
+    out = tmp_path / "llama"
+    train(out, preset="nano-llama")
+    assert type(AutoModelForCausalLM.from_pretrained(out)).__name__ == "LlamaForCausalLM"
+    card = (out / "MODEL_CARD.md").read_text()
+    assert "LlamaForCausalLM" in card and "GPT-2" not in card
