@@ -11,8 +11,8 @@ training text's bits per byte on the same fixed batches, which shows how much is
 our trainer, on our text: what the issue's reference figures become on this text (``β2 0.99``:
 with nanoGPT's own β2, as ``bench.training`` runs it now).
 
-``llama-style, weight decay 1.0, cosine to 0`` is what ``bench.training`` runs now: the
-nano-llama preset with its ``LONG_RUN`` recipe.
+``llama-style, weight decay 1.0, cosine to 0, β2 0.99`` is what ``bench.training`` runs now:
+the nano-llama preset with its ``LONG_RUN`` recipe.
 
 ``python -m bench.bpb_sweep [name ...]`` (about 9 min per configuration on one thread);
 the figures from November 2026 are in ``docs/bench-bpb-sweep.json``.
@@ -20,19 +20,22 @@ the figures from November 2026 are in ``docs/bench-bpb-sweep.json``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import sys
+from collections.abc import Iterator
 
 import torch
 
-from bench.training import LONG_RUN, NANOGPT, _data
+from bench.training import NANOGPT, _data
 from models.config import get_preset
 from models.model import build_model
 from models.train import TrainConfig, Trainer, bits_per_byte
 
 BASE_STEPS = 2200  # nano, BPE 2048, batch 16 × 128: 300 s at ~15 000 tokens/s on 2 threads
-LLAMA_LONG = {"preset": "nano-llama", **LONG_RUN}  # the default preset as bench.training runs it
+# the default preset with decay 1.0 and the cosine to 0 (bench.training's LONG_RUN adds β2 0.99)
+LLAMA_LONG = {"preset": "nano-llama", "weight_decay": 1.0, "min_lr_ratio": 0.0}
 # nanoGPT's baby GPT at its recipe: 15 300 tokens/s of 12 × 64 → 5 976 steps in 300 s
 NANOGPT_RECIPE = {"vocab": 257, "preset": "baby-gpt", "batch": 12, "block": 64, "lr": 1e-3}
 NANOGPT_RECIPE |= {"steps": 5976}
@@ -75,11 +78,27 @@ CONFIGS: dict[str, dict] = {
         "batch": 8,
         "steps_factor": 0.9,
     },
-    "llama-style, weight decay 1.0, cosine to 0": LLAMA_LONG,  # bench.training's run
+    "llama-style, weight decay 1.0, cosine to 0": LLAMA_LONG,
     "llama-style, weight decay 2.0, cosine to 0": LLAMA_LONG | {"weight_decay": 2.0},
     "llama-style 6 × 128, weight decay 1.0, cosine to 0": LLAMA_LONG
     | {"model": {"n_layer": 6}, "steps_factor": 0.75},
+    "llama-style 8 × 128, weight decay 1.0, cosine to 0": LLAMA_LONG
+    | {"model": {"n_layer": 8}, "steps_factor": 0.6},
+    "llama-style 6 × 160, weight decay 1.0, cosine to 0": LLAMA_LONG
+    | {"model": {"n_layer": 6, "n_embd": 160}, "steps_factor": 0.56},
     "llama-style, weight decay 1.0, cosine to 0, lr 2e-3": LLAMA_LONG | {"lr": 2e-3},
+    # evaluated with an exponential moving average of the weights (horizon ≈ 300 steps)
+    "llama-style, weight decay 1.0, cosine to 0, EMA 0.997": LLAMA_LONG | {"ema": 0.997},
+    "llama-style, weight decay 1.0, cosine to 0, β2 0.99": LLAMA_LONG | {"beta2": 0.99},  # LONG_RUN
+    "llama-style, weight decay 1.0, cosine to 0, β2 0.99, EMA 0.997": LLAMA_LONG
+    | {"beta2": 0.99, "ema": 0.997},
+    # the steps the wall-clock benchmark planned from nano-llama's 18 300 tokens/s
+    "llama-style, weight decay 1.0, cosine to 0, β2 0.99, 2674 steps": LLAMA_LONG
+    | {"beta2": 0.99, "steps": 2674},
+    # the same run from other seeds (initial weights and batch order): how far figures scatter
+    "llama-style, weight decay 1.0, cosine to 0, seed 1": LLAMA_LONG | {"seed": 1},
+    "llama-style, weight decay 1.0, cosine to 0, seed 2": LLAMA_LONG | {"seed": 2},
+    "nanoGPT recipe, β2 0.99, seed 1": NANOGPT_RECIPE | {"beta2": 0.99, "seed": 1},
     "nanoGPT recipe": NANOGPT_RECIPE,
     # the same with nanoGPT's own β2 (its shakespeare_char config sets 0.99)
     "nanoGPT recipe, β2 0.99": NANOGPT_RECIPE | {"beta2": 0.99},
@@ -126,6 +145,32 @@ def muon_and_adamw(model: torch.nn.Module, cfg: TrainConfig) -> _Optimizers:
     )
 
 
+class _Ema:
+    """An exponential moving average of a model's weights, evaluated in their place."""
+
+    def __init__(self, model: torch.nn.Module, decay: float) -> None:
+        self.model, self.decay = model, decay
+        self.average = [p.detach().clone() for p in model.parameters()]
+
+    @torch.no_grad()
+    def update(self) -> None:
+        for a, p in zip(self.average, self.model.parameters(), strict=True):
+            a.lerp_(p, 1 - self.decay)
+
+    @contextlib.contextmanager
+    def swapped_in(self) -> Iterator[None]:
+        live = [p.detach().clone() for p in self.model.parameters()]
+        with torch.no_grad():
+            for a, p in zip(self.average, self.model.parameters(), strict=True):
+                p.copy_(a)
+        try:
+            yield
+        finally:
+            with torch.no_grad():
+                for w, p in zip(live, self.model.parameters(), strict=True):
+                    p.copy_(w)
+
+
 def _bpb(trainer: Trainer, data, split: str) -> float:  # noqa: ANN001 - TokenData
     """Bits per byte of ``split`` on the trainer's fixed evaluation batches."""
     return round(bits_per_byte(trainer.evaluate(split), data.tokens_per_byte(split)), 3)
@@ -149,18 +194,23 @@ def run_config(name: str, steps: int | None = None) -> dict:
         eval_batches=40,
         weight_decay=c.get("weight_decay", 0.1),
         min_lr_ratio=c.get("min_lr_ratio", 0.1),
+        seed=c.get("seed", 0),
         beta2=c.get("beta2", 0.95),
     )
-    model = build_model(preset, tok)
+    model = build_model(preset, tok, seed=c.get("seed", 0))
     trainer = Trainer(model, tok, data, cfg, device="cpu")
     if c.get("muon"):
         trainer.optimizer = muon_and_adamw(trainer.model, trainer.config)
+    ema = _Ema(trainer.model, c["ema"]) if "ema" in c else None
     marks = {int(steps * f): s for f, s in ((0.2, 60), (0.4, 120), (1.0, 300))}
     bpb, train_bpb = {}, {}
     for ev in trainer.run():
+        if ev.kind == "step" and ema is not None:
+            ema.update()
         if ev.kind == "step" and ev.step in marks:
-            bpb[marks[ev.step]] = _bpb(trainer, data, "val")
-            train_bpb[marks[ev.step]] = _bpb(trainer, data, "train")
+            with ema.swapped_in() if ema is not None else contextlib.nullcontext():
+                bpb[marks[ev.step]] = _bpb(trainer, data, "val")
+                train_bpb[marks[ev.step]] = _bpb(trainer, data, "train")
     return {
         "config": name,
         "steps": steps,
