@@ -39,7 +39,7 @@ BATCH_RANGE = (1, 128)
 BATCH_CHOICES = (1, 2, 4, 8, 16, 32, 64, 128)
 
 CORPUS_CHOICES = ("tiny-stories-en", "tiny-stories-de", "tiny-stories-ja", "shakespeare", "own")
-PRESET_CHOICES = ("nano-llama", "nano", "small", "gpu")  # the first is the default
+PRESET_CHOICES = (RunSpec.preset, "nano", "small", "gpu")  # the first is the default run's
 SAMPLE_PROMPTS = {
     "tiny-stories-en": "Once upon a time",
     "tiny-stories-de": "Es war einmal",

@@ -83,6 +83,26 @@ def mfu(preset: str | ModelPreset, vocab_size: int, block: int, rate: float) -> 
     return flops_per_token * rate / peak
 
 
+def run_settings(steps: int, lr: float, batch: int, block: int, **recipe: float) -> TrainConfig:
+    """The benchmark's settings for a run of ``steps`` (warm-up, no evaluation on the way, 40
+    fixed validation batches); ``recipe`` may set weight_decay, min_lr_ratio, beta2 and seed."""
+    return TrainConfig(
+        steps=steps,
+        lr=lr,
+        batch_size=batch,
+        block_size=block,
+        eval_every=0,
+        warmup_steps=min(100, steps // 20),
+        eval_batches=40,
+        **recipe,
+    )
+
+
+def bpb(trainer: Trainer, data: TokenData, split: str = "val") -> float:
+    """Bits per byte of ``split`` on the trainer's fixed evaluation batches."""
+    return round(bits_per_byte(trainer.evaluate(split), data.tokens_per_byte(split)), 3)
+
+
 def bpb_over_time(
     data: TokenData,
     tok,
@@ -99,29 +119,17 @@ def bpb_over_time(
     (``marks``, in seconds)."""
     rate = tokens_per_s(preset, data, tok, batch, block, steps=6)
     steps = int(marks[-1] * rate / (batch * block))  # the schedule spans the whole run
-    cfg = TrainConfig(
-        steps=steps,
-        lr=lr,
-        batch_size=batch,
-        block_size=block,
-        eval_every=0,
-        warmup_steps=min(100, steps // 20),
-        eval_batches=40,
-        weight_decay=weight_decay,
-        min_lr_ratio=min_lr_ratio,
-        beta2=beta2,
-    )
+    recipe = {"weight_decay": weight_decay, "min_lr_ratio": min_lr_ratio, "beta2": beta2}
+    cfg = run_settings(steps, lr, batch, block, **recipe)
     trainer = Trainer(build_model(_preset(preset), tok), tok, data, cfg)
     out, marks = {}, list(marks)
     for ev in trainer.run():
         if ev.kind == "step" and ev.elapsed_s >= marks[0]:
-            out[marks.pop(0)] = round(
-                bits_per_byte(trainer.evaluate(), data.tokens_per_byte("val")), 3
-            )
+            out[marks.pop(0)] = bpb(trainer, data)
             if not marks:
                 break
     while marks:  # the schedule ended a little early: measure the rest at the end
-        out[marks.pop(0)] = round(bits_per_byte(trainer.evaluate(), data.tokens_per_byte("val")), 3)
+        out[marks.pop(0)] = bpb(trainer, data)
     return {"steps_planned": steps, "bpb": out}
 
 

@@ -19,9 +19,3 @@ def test_bpb_over_time_measures_every_mark(recipe: dict, tiny_tokenizer) -> None
     assert list(out["bpb"]) == [0.5, 1.5] and out["steps_planned"] > 0
     start = bits_per_byte(math.log(len(tiny_tokenizer)), data.tokens_per_byte("val"))
     assert all(0 < v < start for v in out["bpb"].values())  # it learned from a uniform guess
-
-
-def test_the_default_run_is_the_pages_default() -> None:
-    from models.live_training import RunSpec
-
-    assert training.DEFAULT == RunSpec()  # the figure is for the page's default preset
