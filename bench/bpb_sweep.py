@@ -11,8 +11,9 @@ training text's bits per byte on the same fixed batches, which shows how much is
 our trainer, on our text: what the issue's reference figures become on this text (``β2 0.99``:
 with nanoGPT's own β2, as ``bench.training`` runs it now).
 
-``llama-style, weight decay 1.0, cosine to 0, β2 0.99`` is what ``bench.training`` runs now:
-the nano-llama preset with its ``LONG_RUN`` recipe.
+``llama-style, weight decay 1.0, cosine to 0, β2 0.99, warm EMA 0.997`` is what
+``bench.training`` runs now: the nano-llama preset with its ``LONG_RUN`` recipe, evaluated on the
+trainer's average of the weights (``TrainConfig.ema``).
 
 ``python -m bench.bpb_sweep [name ...]`` (about 9 min per configuration on one thread);
 the figures from November 2026 are in ``docs/bench-bpb-sweep.json``.
@@ -20,22 +21,23 @@ the figures from November 2026 are in ``docs/bench-bpb-sweep.json``.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import sys
-from collections.abc import Iterator
 
 import torch
 
-from bench.training import NANOGPT, RECIPE, _data, bpb, run_settings
+from bench.training import DEFAULT, LONG_RUN, NANOGPT, RECIPE, _data, bpb, run_settings
 from models.config import get_preset
 from models.model import build_model
 from models.train import TrainConfig, Trainer
 
 BASE_STEPS = 2200  # nano, BPE 2048, batch 16 × 128: 300 s at ~15 000 tokens/s on 2 threads
-# the default preset with decay 1.0 and the cosine to 0 (bench.training's LONG_RUN adds β2 0.99)
+# the default preset with decay 1.0 and the cosine to 0 (bench.training's LONG_RUN adds β2 0.99
+# and the average of the weights)
 LLAMA_LONG = {"preset": "nano-llama", "weight_decay": 1.0, "min_lr_ratio": 0.0}
+# bench.training's 300 s run: the default preset with LONG_RUN
+LONG_NOW = {"preset": DEFAULT.preset, **LONG_RUN}
 # nanoGPT's recipe as bench.training runs it, in bytes: 15 300 tokens/s of 12 × 64 → 5 976 steps
 NANOGPT_RECIPE = {"vocab": 257, "steps": 5976, **RECIPE}
 # name → overrides of the base recipe (nano, GPT-2 block, AdamW lr 3e-3, weight decay 0.1, cosine
@@ -86,14 +88,33 @@ CONFIGS: dict[str, dict] = {
     "llama-style 6 × 160, weight decay 1.0, cosine to 0": LLAMA_LONG
     | {"model": {"n_layer": 6, "n_embd": 160}, "steps_factor": 0.56},
     "llama-style, weight decay 1.0, cosine to 0, lr 2e-3": LLAMA_LONG | {"lr": 2e-3},
-    # evaluated with an exponential moving average of the weights (horizon ≈ 300 steps)
-    "llama-style, weight decay 1.0, cosine to 0, EMA 0.997": LLAMA_LONG | {"ema": 0.997},
-    "llama-style, weight decay 1.0, cosine to 0, β2 0.99": LLAMA_LONG | {"beta2": 0.99},  # LONG_RUN
-    "llama-style, weight decay 1.0, cosine to 0, β2 0.99, EMA 0.997": LLAMA_LONG
-    | {"beta2": 0.99, "ema": 0.997},
+    "llama-style, weight decay 1.0, cosine to 0, β2 0.99": LLAMA_LONG | {"beta2": 0.99},
     # the steps the wall-clock benchmark planned from nano-llama's 18 300 tokens/s
     "llama-style, weight decay 1.0, cosine to 0, β2 0.99, 2674 steps": LLAMA_LONG
     | {"beta2": 0.99, "steps": 2674},
+    # evaluated with an average of the weights (TrainConfig.ema) whose horizon grows to ≈ 300
+    # steps: what bench.training runs now
+    "llama-style, weight decay 1.0, cosine to 0, β2 0.99, warm EMA 0.997": LONG_NOW,
+    "llama-style, weight decay 1.0, cosine to 0, β2 0.99, warm EMA 0.997, seed 1": LONG_NOW
+    | {"seed": 1},
+    "llama-style 6 × 128, weight decay 1.0, cosine to 0, β2 0.99, warm EMA 0.997": LONG_NOW
+    | {"model": {"n_layer": 6}, "steps_factor": 0.72},
+    # dropout on the attention weights (the Llama block's only dropout), ≈ 0.89× the tokens/s;
+    # residual dropout (drop_sublayer_outputs) on top, ≈ 0.85×
+    "llama-style, weight decay 1.0, cosine to 0, β2 0.99, attention dropout 0.1": LONG_NOW
+    | {"ema": 0.0, "model": {"dropout": 0.1}, "steps_factor": 0.89},
+    "llama-style, weight decay 1.0, cosine to 0, β2 0.99, attention dropout 0.1, warm EMA 0.997": (
+        LONG_NOW | {"model": {"dropout": 0.1}, "steps_factor": 0.89}
+    ),
+    "llama-style, weight decay 1.0, cosine to 0, β2 0.99, attention dropout 0.2, warm EMA 0.997": (
+        LONG_NOW | {"model": {"dropout": 0.2}, "steps_factor": 0.89}
+    ),
+    "llama-style, weight decay 1.0, cosine to 0, β2 0.99, attention + residual dropout 0.1, "
+    "warm EMA 0.997": LONG_NOW
+    | {"model": {"dropout": 0.1}, "resid_dropout": 0.1, "steps_factor": 0.85},
+    "llama-style, weight decay 1.0, cosine to 0, β2 0.99, attention dropout 0.1 + residual 0.2, "
+    "warm EMA 0.997": LONG_NOW
+    | {"model": {"dropout": 0.1}, "resid_dropout": 0.2, "steps_factor": 0.85},
     # the same run from other seeds (initial weights and batch order): how far figures scatter
     "llama-style, weight decay 1.0, cosine to 0, seed 1": LLAMA_LONG | {"seed": 1},
     "llama-style, weight decay 1.0, cosine to 0, seed 2": LLAMA_LONG | {"seed": 2},
@@ -144,30 +165,20 @@ def muon_and_adamw(model: torch.nn.Module, cfg: TrainConfig) -> _Optimizers:
     )
 
 
-class _Ema:
-    """An exponential moving average of a model's weights, evaluated in their place."""
+def drop_sublayer_outputs(model: torch.nn.Module, p: float) -> None:
+    """Residual dropout for a Llama block, which has none of its own: drop units of each
+    attention and MLP output (training only) before it joins the residual stream."""
 
-    def __init__(self, model: torch.nn.Module, decay: float) -> None:
-        self.model, self.decay = model, decay
-        self.average = [p.detach().clone() for p in model.parameters()]
+    def hook(module: torch.nn.Module, args: tuple, out: object) -> object:
+        if not module.training:
+            return out
+        if isinstance(out, tuple):
+            return (torch.nn.functional.dropout(out[0], p, True), *out[1:])
+        return torch.nn.functional.dropout(out, p, True)
 
-    @torch.no_grad()
-    def update(self) -> None:
-        for a, p in zip(self.average, self.model.parameters(), strict=True):
-            a.lerp_(p, 1 - self.decay)
-
-    @contextlib.contextmanager
-    def swapped_in(self) -> Iterator[None]:
-        live = [p.detach().clone() for p in self.model.parameters()]
-        with torch.no_grad():
-            for a, p in zip(self.average, self.model.parameters(), strict=True):
-                p.copy_(a)
-        try:
-            yield
-        finally:
-            with torch.no_grad():
-                for w, p in zip(live, self.model.parameters(), strict=True):
-                    p.copy_(w)
+    for layer in model.model.layers:
+        layer.self_attn.register_forward_hook(hook)
+        layer.mlp.register_forward_hook(hook)
 
 
 def run_config(name: str, steps: int | None = None) -> dict:
@@ -178,22 +189,20 @@ def run_config(name: str, steps: int | None = None) -> dict:
     data, tok = _data(c.get("vocab", 2048))
     preset = dataclasses.replace(get_preset(c.get("preset", "nano")), **c.get("model", {}))
     steps = steps or c.get("steps") or round(BASE_STEPS * c.get("steps_factor", 1.0))
-    recipe = {k: c[k] for k in ("weight_decay", "min_lr_ratio", "beta2", "seed") if k in c}
+    recipe = {k: c[k] for k in ("weight_decay", "min_lr_ratio", "beta2", "seed", "ema") if k in c}
     cfg = run_settings(steps, c.get("lr", 3e-3), c.get("batch", 16), c.get("block", 128), **recipe)
     model = build_model(preset, tok, seed=c.get("seed", 0))
+    if "resid_dropout" in c:
+        drop_sublayer_outputs(model, c["resid_dropout"])
     trainer = Trainer(model, tok, data, cfg, device="cpu")
     if c.get("muon"):
         trainer.optimizer = muon_and_adamw(trainer.model, trainer.config)
-    ema = _Ema(trainer.model, c["ema"]) if "ema" in c else None
     marks = {int(steps * f): s for f, s in ((0.2, 60), (0.4, 120), (1.0, 300))}
     val_bpb, train_bpb = {}, {}
     for ev in trainer.run():
-        if ev.kind == "step" and ema is not None:
-            ema.update()
-        if ev.kind == "step" and ev.step in marks:
-            with ema.swapped_in() if ema is not None else contextlib.nullcontext():
-                val_bpb[marks[ev.step]] = bpb(trainer, data)
-                train_bpb[marks[ev.step]] = bpb(trainer, data, "train")
+        if ev.kind == "step" and ev.step in marks:  # (with config.ema: the averaged weights)
+            val_bpb[marks[ev.step]] = bpb(trainer, data)
+            train_bpb[marks[ev.step]] = bpb(trainer, data, "train")
     return {
         "config": name,
         "steps": steps,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Protocol
 
@@ -59,6 +59,13 @@ class TrainConfig:
             "help": "Clip the gradient norm to this, so one bad batch cannot blow up the weights."
         },
     )
+    ema: float = field(
+        default=0.0,
+        metadata={
+            "help": "Keep an average of the weights over about 1 / (1 − ema) steps; evaluate and "
+            "sample with it, and end the run with it (0 = off)."
+        },
+    )
     eval_every: int = field(default=50, metadata={"help": "Steps between validation measurements."})
     eval_batches: int = field(
         default=8, metadata={"help": "Batches averaged per validation measurement."}
@@ -87,6 +94,7 @@ class TrainConfig:
         clamp("batch_size", 1, 512)
         clamp("block_size", 8, context_length)
         clamp("warmup_steps", 0, 10_000)
+        clamp("ema", 0.0, 0.9999)
         return replace(self, **setattr_), notes
 
 
@@ -211,6 +219,12 @@ def lr_at(step: int, cfg: TrainConfig) -> float:
     return floor + (cfg.lr - floor) * 0.5 * (1 + math.cos(math.pi * progress))
 
 
+@torch.no_grad()
+def _copy(targets: Iterable[torch.Tensor], sources: Iterable[torch.Tensor]) -> None:
+    for t, s in zip(targets, sources, strict=True):
+        t.copy_(s)
+
+
 def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.AdamW:
     """AdamW with weight decay on matrices only (biases, norms and 1-D params undecayed)."""
     params = [p for p in model.parameters() if p.requires_grad]
@@ -252,6 +266,10 @@ class Trainer:
         self.step = 0
         self.elapsed_s = 0.0
         self.generator = torch.Generator().manual_seed(self.config.seed)
+        # the moving average of the weights (config.ema), in the order of model.parameters()
+        self.average = (
+            [p.detach().clone() for p in self.model.parameters()] if self.config.ema else None
+        )
         self._stop = False
         self.history: list[TrainEvent] = []
 
@@ -271,7 +289,7 @@ class Trainer:
         """Mean loss on ``split`` (validation by default) over fixed batches (same every time)."""
         self.model.eval()
         g = torch.Generator().manual_seed(1234)
-        with self._autocast():
+        with self.averaged(), self._autocast():
             losses = [
                 float(lm_loss(self.model(input_ids=x).logits.float(), y))
                 for x, y in (self.get_batch(split, g) for _ in range(self.config.eval_batches))
@@ -284,17 +302,42 @@ class Trainer:
         from models.generate import generate
 
         self.model.eval()
-        text = generate(
-            self.model,
-            self.tokenizer,
-            self.config.sample_prompt,
-            max_new_tokens=self.config.sample_tokens,
-            temperature=0.8,
-            top_k=40,
-            seed=0,
-        )
+        with self.averaged():
+            text = generate(
+                self.model,
+                self.tokenizer,
+                self.config.sample_prompt,
+                max_new_tokens=self.config.sample_tokens,
+                temperature=0.8,
+                top_k=40,
+                seed=0,
+            )
         self.model.train()
         return text
+
+    # -- the average of the weights -----------------------------------------
+    @torch.no_grad()
+    def _update_average(self) -> None:
+        """Move the average towards the weights; its horizon starts short and grows to
+        ``1 / (1 − ema)`` steps, so early on it does not hold on to the random start."""
+        if self.average is None:
+            return
+        decay = min(self.config.ema, (1 + self.step) / (10 + self.step))
+        for a, p in zip(self.average, self.model.parameters(), strict=True):
+            a.lerp_(p.detach(), 1 - decay)
+
+    @contextlib.contextmanager
+    def averaged(self) -> Iterator[None]:
+        """Inside, the model holds the averaged weights (no-op without ``config.ema``)."""
+        if self.average is None:
+            yield
+            return
+        live = [p.detach().clone() for p in self.model.parameters()]
+        _copy(self.model.parameters(), self.average)
+        try:
+            yield
+        finally:
+            _copy(self.model.parameters(), live)
 
     # -- control ------------------------------------------------------------
     def request_stop(self) -> None:
@@ -309,6 +352,7 @@ class Trainer:
             "elapsed_s": self.elapsed_s,
             "generator": self.generator.get_state(),
             "config": asdict(self.config),
+            "average": self.average,
         }
 
     def load_state_dict(self, state: dict) -> None:
@@ -317,6 +361,8 @@ class Trainer:
         self.step = int(state["step"])
         self.elapsed_s = float(state["elapsed_s"])
         self.generator.set_state(state["generator"])
+        if self.average is not None and state.get("average") is not None:
+            _copy(self.average, state["average"])
 
     # -- the loop -----------------------------------------------------------
     def run(self, steps: int | None = None) -> Iterator[TrainEvent]:
@@ -354,6 +400,7 @@ class Trainer:
             torch.nn.utils.clip_grad_norm_(self.model.parameters(), cfg.grad_clip)
             self.optimizer.step()
             self.step += 1
+            self._update_average()
             now = time.perf_counter()
             self.elapsed_s = elapsed0 + (now - t_start)
             rate = n_tokens / max(now - t_start, 1e-9)
@@ -375,6 +422,8 @@ class Trainer:
                 )
             if cfg.sample_every and (self.step % cfg.sample_every == 0 or self.step == end):
                 yield self._event("sample", sample=self.sample())
+        if self.average is not None and self.step >= cfg.steps:
+            _copy(self.model.parameters(), self.average)  # the run ends with the averaged weights
         yield self._event("done", message=f"finished {self.step} steps")
 
     def _autocast(self) -> contextlib.AbstractContextManager:

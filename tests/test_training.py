@@ -42,12 +42,15 @@ def test_a_few_steps_lower_the_loss_and_change_every_parameter(preset, tiny_toke
     assert [e.step for e in evals] == [20, 40] and all(e.val_bpb > 0 for e in evals)
 
 
-def test_stop_and_resume_continue_the_same_run(tiny_tokenizer):
+@pytest.mark.parametrize("ema", [0.0, 0.8])  # the average of the weights resumes too
+def test_stop_and_resume_continue_the_same_run(tiny_tokenizer, ema):
     from models.config import get_preset
     from models.model import build_model
 
     preset = get_preset("nano", n_layer=1, n_head=2, n_embd=16, n_positions=32)
-    cfg = TrainConfig(steps=12, lr=1e-3, batch_size=4, block_size=16, warmup_steps=3, eval_every=0)
+    cfg = TrainConfig(
+        steps=12, lr=1e-3, batch_size=4, block_size=16, warmup_steps=3, eval_every=0, ema=ema
+    )
     data = _data(tiny_tokenizer, 10)
     straight = Trainer(build_model(preset, tiny_tokenizer), tiny_tokenizer, data, cfg, device="cpu")
     list(straight.run())
@@ -66,6 +69,33 @@ def test_stop_and_resume_continue_the_same_run(tiny_tokenizer):
     assert second.step == 12
     for a, b in zip(straight.model.parameters(), second.model.parameters(), strict=True):
         torch.testing.assert_close(a, b)
+
+
+def test_weight_average_follows_its_formula_and_ends_the_run(tiny_tokenizer):
+    from models.config import get_preset
+    from models.model import build_model
+
+    preset = get_preset("nano-llama", n_layer=1, n_head=2, n_embd=16, n_positions=32)
+    cfg = TrainConfig(steps=10, lr=3e-3, batch_size=4, block_size=16, eval_every=0, ema=0.9)
+    trainer = Trainer(
+        build_model(preset, tiny_tokenizer), tiny_tokenizer, _data(tiny_tokenizer, 10), cfg, "cpu"
+    )
+    params = list(trainer.model.parameters())
+    average = [p.detach().clone() for p in params]
+    for ev in trainer.run():
+        if ev.kind != "step":
+            continue
+        decay = min(0.9, (1 + ev.step) / (10 + ev.step))  # short at first, then 1 / (1 − 0.9)
+        average = [a + (1 - decay) * (p.detach() - a) for a, p in zip(average, params, strict=True)]
+        raw = [p.detach().clone() for p in params]
+        val = trainer.evaluate()  # measured on the average, then the raw weights are back
+        assert all(torch.equal(p, r) for p, r in zip(params, raw, strict=True))
+        with trainer.averaged():
+            torch.testing.assert_close([p.detach().clone() for p in params], average)
+            assert trainer.evaluate() == pytest.approx(val)
+    assert trainer.history[-1].kind == "done"
+    torch.testing.assert_close([p.detach() for p in params], average)  # the run ends averaged
+    assert not all(torch.equal(a, r) for a, r in zip(average, raw, strict=True))
 
 
 def test_nan_loss_stops_with_an_explanation(tiny_lm):
