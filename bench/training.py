@@ -111,26 +111,15 @@ def bpb_over_time(
     lr: float = DEFAULT.lr,
     batch: int = DEFAULT.batch_size,
     block: int = DEFAULT.block_size,
-    weight_decay: float = LONG_RUN["weight_decay"],
-    min_lr_ratio: float = LONG_RUN["min_lr_ratio"],
-    beta2: float = LONG_RUN["beta2"],
-    ema: float = LONG_RUN["ema"],
     marks: tuple[float, ...] = MARKS,
+    **recipe: float,
 ) -> dict:
     """One run of 300 s of training (evaluation time excluded); validation bpb at each mark
-    (``marks``, in seconds), of the averaged weights when ``ema`` is set."""
+    (``marks``, in seconds), of the averaged weights when ``ema`` is set. ``recipe`` overrides
+    ``LONG_RUN`` (weight_decay, min_lr_ratio, beta2, ema)."""
     rate = tokens_per_s(preset, data, tok, batch, block, steps=6)
     steps = int(marks[-1] * rate / (batch * block))  # the schedule spans the whole run
-    cfg = run_settings(
-        steps,
-        lr,
-        batch,
-        block,
-        weight_decay=weight_decay,
-        min_lr_ratio=min_lr_ratio,
-        beta2=beta2,
-        ema=ema,
-    )
+    cfg = run_settings(steps, lr, batch, block, **(LONG_RUN | recipe))
     trainer = Trainer(build_model(_preset(preset), tok), tok, data, cfg)
     out, marks = {}, list(marks)
     for ev in trainer.run():
