@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import platform
 import shlex
@@ -22,6 +23,11 @@ from models.tokenizer import load_tokenizer, train_tokenizer
 from models.train import TokenData, TrainConfig, Trainer
 
 STATE_FILE = "trainer_state.pt"  # optimizer + step for --resume; not part of the shipped model
+# TrainConfig fields given as --flags of the same name (bench.training.LONG_RUN's 300 s recipe
+# is --weight-decay 1 --min-lr-ratio 0 --beta2 0.99 --ema 0.997)
+CONFIG_FLAGS = ("steps", "lr", "batch_size", "warmup_steps", "min_lr_ratio", "weight_decay")
+CONFIG_FLAGS += ("beta2", "grad_clip", "ema")
+TRAIN_FIELDS = {f.name: f for f in dataclasses.fields(TrainConfig)}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -37,13 +43,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--tokenizer", type=Path, help="reuse this tokenizer folder instead of training one"
     )
     d = TrainConfig()
-    p.add_argument("--steps", type=int, default=d.steps)
-    p.add_argument("--lr", type=float, default=d.lr)
-    p.add_argument("--batch-size", type=int, default=d.batch_size)
+    for name in CONFIG_FLAGS:  # with TrainConfig's defaults and help
+        default = getattr(d, name)
+        help_ = TRAIN_FIELDS[name].metadata["help"]
+        p.add_argument(
+            "--" + name.replace("_", "-"), type=type(default), default=default, help=help_
+        )
     p.add_argument(
         "--block-size", type=int, help="tokens per sequence (default: the model's context)"
     )
-    p.add_argument("--warmup-steps", type=int, default=d.warmup_steps)
     p.add_argument("--eval-every", type=int, default=200)
     p.add_argument("--save-every", type=int, default=500, help="steps between checkpoint saves")
     p.add_argument("--seed", type=int, default=0)
@@ -70,13 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     data = TokenData.from_documents(docs, tokenizer)
     model = build_model(preset, tokenizer, seed=args.seed)
     cfg = TrainConfig(
-        steps=args.steps,
-        lr=args.lr,
-        batch_size=args.batch_size,
         block_size=args.block_size or preset.n_positions,
-        warmup_steps=args.warmup_steps,
         eval_every=args.eval_every,
         seed=args.seed,
+        **{name: getattr(args, name) for name in CONFIG_FLAGS},
     )
     trainer = Trainer(model, tokenizer, data, cfg, device=device)
     for note in trainer.notes:
@@ -91,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     def save() -> None:
-        save_model(trainer.model, tokenizer, args.out)
+        with trainer.averaged():  # with --ema, the weights its validation figures measured
+            save_model(trainer.model, tokenizer, args.out)
         torch.save(trainer.state_dict(), args.out / STATE_FILE)
         record = {
             "preset": preset.as_dict(),

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,3 +62,37 @@ def test_cli_trains_a_llama_style_preset_and_its_card_says_so(tmp_path):
     assert type(AutoModelForCausalLM.from_pretrained(out)).__name__ == "LlamaForCausalLM"
     card = (out / "MODEL_CARD.md").read_text()
     assert "LlamaForCausalLM" in card and "GPT-2" not in card
+
+
+def test_cli_recipe_flags_reach_the_run_and_saves_hold_the_average(tmp_path, monkeypatch):
+    """--weight-decay, --beta2, --ema … set the run; every save (mid-run too) writes the
+    averaged weights that the validation figures measured, not the raw ones."""
+    from models import train_cli
+
+    trainers, saved = [], []
+
+    class Recorded(train_cli.Trainer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            trainers.append(self)
+
+    def save_model(model, tokenizer, out):
+        t = trainers[0]
+        pairs = zip(model.parameters(), t.average, strict=True)
+        saved.append((t.step, all(torch.equal(p, a) for p, a in pairs)))
+
+    monkeypatch.setattr(train_cli, "Trainer", Recorded)
+    monkeypatch.setattr(train_cli, "save_model", save_model)
+    monkeypatch.setattr(train_cli, "write_model_card", lambda out: None)
+    out = tmp_path / "ema"
+    out.mkdir()
+    argv = ["--corpus", "tiny-stories-en", "--out", str(out), "--n-chars", "60000"]
+    argv += ["--vocab-size", "400", "--steps", "4", "--batch-size", "4", "--block-size", "32"]
+    argv += ["--warmup-steps", "1", "--eval-every", "0", "--save-every", "2"]
+    argv += ["--weight-decay", "1", "--min-lr-ratio", "0", "--beta2", "0.99", "--ema", "0.5"]
+    assert train_cli.main(argv) == 0
+    cfg = trainers[0].config
+    assert (cfg.weight_decay, cfg.min_lr_ratio, cfg.beta2, cfg.ema) == (1.0, 0.0, 0.99, 0.5)
+    assert saved == [(2, True), (4, True), (4, True)]  # mid-run, at the last step, at the end
+    recorded = json.loads((out / "training.json").read_text())["train"]
+    assert recorded["ema"] == 0.5 and recorded["beta2"] == 0.99
