@@ -192,8 +192,9 @@ def run() -> dict:
         "goal": "≥ 10 % fewer bits per byte at each time; ≥ nanoGPT tokens/s at its config",
         "how": "our default CPU preset, nano-llama (4 × 4 × 128 Llama-style block: RMSNorm, "
         "rotary positions, SwiGLU), BPE 2048 trained on the first 90 % of 1 MB of Shakespeare, "
-        "batch 8 × 256 (its context set to 256: rotary positions, no added parameters), AdamW lr 3e-3, β2 0.99, weight decay 1.0, warm-up + cosine to 0 over 300 s, measured on an "
-        "average of the weights (horizon growing to ~300 steps), validation = last 10 % (40 "
+        "batch 8 × 256 (its context set to 256: rotary positions, no added parameters), "
+        "AdamW lr 3e-3, β2 0.99, weight decay 1.0, warm-up + cosine to 0 over 300 s, measured on "
+        "an average of the weights (horizon growing to ~300 steps), validation = last 10 % (40 "
         "batches); nanoGPT config: 4×4×128 GPT-2, block 64, batch 12, byte-level "
         "vocabulary (257); the reference bpb figures were measured on other English prose, so "
         "nanoGPT's recipe (that config, AdamW lr 1e-3 → 1e-4, weight decay 0.1, β2 0.99) also "
