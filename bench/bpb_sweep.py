@@ -41,9 +41,9 @@ from bench.training import (
     _data,
     bpb,
     run_settings,
+    training_text,
 )
 from models.config import get_preset
-from models.corpora import shakespeare_text
 from models.model import build_model
 from models.train import TokenData, TrainConfig, Trainer
 
@@ -162,13 +162,8 @@ CONFIGS: dict[str, dict] = {
         LONG_NOW | {"model": {"n_positions": 512}, "block": 512, "batch": 4, "steps_factor": 0.68}
     ),
     "llama-style, weight decay 1.0, cosine to 0, β2 0.99, warm EMA 0.997, block 256, batch 8, "
-    "attention dropout 0.1": LONG_NOW
-    | {
-        "model": {"n_positions": 256, "dropout": 0.1},
-        "block": 256,
-        "batch": 8,
-        "steps_factor": 0.76,
-    },
+    "attention dropout 0.1": BENCH_NOW
+    | {"model": {"n_positions": LONG_BLOCK, "dropout": 0.1}, "steps_factor": 0.76},
     # the same run from other seeds (initial weights and batch order): how far figures scatter
     "llama-style, weight decay 1.0, cosine to 0, seed 1": LLAMA_LONG | {"seed": 1},
     "llama-style, weight decay 1.0, cosine to 0, seed 2": LLAMA_LONG | {"seed": 2},
@@ -240,13 +235,10 @@ def segment_with_dropout(data: TokenData, tok, p: float, variants: int) -> Token
     ``variants`` segmentations where each merge is skipped with probability ``p``, joined to the
     usual one; validation keeps the usual segmentation. The training split's bytes count every
     copy, so its bits per byte stay bits per byte of the text."""
-    text = shakespeare_text(1_000_000)
-    train_text = text[: int(len(text) * 0.9)]  # as bench.training._data splits it
     bpe = copy.deepcopy(tok.backend_tokenizer)
     bpe.model.dropout = p
-    torch.manual_seed(0)
     eos = torch.tensor([tok.eos_token_id])
-    copies = [torch.tensor(bpe.encode(train_text).ids) for _ in range(variants)]
+    copies = [torch.tensor(bpe.encode(training_text()).ids) for _ in range(variants)]
     train = torch.cat([data.train, *(torch.cat([c, eos]) for c in copies)])
     return dataclasses.replace(data, train=train, train_bytes=data.train_bytes * (1 + variants))
 
