@@ -16,6 +16,7 @@ from tests.conftest import SAMPLE_TEXTS
 def test_bpb_over_time_measures_every_mark(recipe: dict, tiny_tokenizer) -> None:
     data = TokenData.from_documents(list(SAMPLE_TEXTS.values()) * 40, tiny_tokenizer)
     out = training.bpb_over_time(data, tiny_tokenizer, **recipe, marks=(0.5, 1.5))
-    assert list(out["bpb"]) == [0.5, 1.5] and out["steps_planned"] > 0
+    assert list(out["bpb"]) == list(out["steps_at_s"]) == [0.5, 1.5] and out["steps_planned"] > 0
+    assert 0 < out["steps_at_s"][0.5] <= out["steps_at_s"][1.5] <= out["steps_planned"]
     start = bits_per_byte(math.log(len(tiny_tokenizer)), data.tokens_per_byte("val"))
     assert all(0 < v < start for v in out["bpb"].values())  # it learned from a uniform guess
