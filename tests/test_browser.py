@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.i18n import LANGUAGES, text_for
+from app.i18n import LANG_KEY, LANGUAGES, text_for
 from tests.browser_support import PAGES, collect_errors, screenshot, wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -60,7 +60,7 @@ def test_language_switch_changes_the_text(server: str, browser) -> None:
     try:
         page.goto(f"{server}/pretraining")
         page.get_by_role("heading", name=text_for("en", "page.pretraining.title")).wait_for()
-        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        page.locator(f'.st-key-{LANG_KEY} [data-testid="stSelectbox"]').click()  # by key, not place
         page.get_by_role("option", name=LANGUAGES["ja"]).click()
         page.get_by_role("heading", name=text_for("ja", "page.pretraining.title")).wait_for()
         assert "lang=ja" in page.url.split("?", 1)[1].split("&")  # the page adds its own values
