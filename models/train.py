@@ -66,6 +66,13 @@ class TrainConfig:
             "sample with it, and end the run with it (0 = off)."
         },
     )
+    input_noise: float = field(
+        default=0.0,
+        metadata={
+            "help": "Replace this fraction of the input tokens (never the targets) with random "
+            "ones: a regulariser for many passes over little text (0 = off)."
+        },
+    )
     eval_every: int = field(default=50, metadata={"help": "Steps between validation measurements."})
     eval_batches: int = field(
         default=8, metadata={"help": "Batches averaged per validation measurement."}
@@ -95,6 +102,7 @@ class TrainConfig:
         clamp("block_size", 8, context_length)
         clamp("warmup_steps", 0, 10_000)
         clamp("ema", 0.0, 0.9999)
+        clamp("input_noise", 0.0, 0.5)
         return replace(self, **setattr_), notes
 
 
@@ -315,6 +323,18 @@ class Trainer:
         self.model.train()
         return text
 
+    def _noised(self, x: torch.Tensor) -> torch.Tensor:
+        """``x`` with a ``config.input_noise`` fraction of its tokens replaced by random ones,
+        drawn from the run's generator (so a resumed run draws the same): the model cannot lean
+        on every token of its context, which slows memorising text it reads many times."""
+        if not self.config.input_noise:
+            return x
+        shape = x.shape
+        hit = torch.rand(shape, generator=self.generator) < self.config.input_noise
+        vocab = self.model.get_input_embeddings().num_embeddings
+        noise = torch.randint(0, vocab, shape, generator=self.generator)
+        return torch.where(hit.to(x.device), noise.to(x.device), x)
+
     # -- the average of the weights -----------------------------------------
     @torch.no_grad()
     def _update_average(self) -> None:
@@ -384,6 +404,7 @@ class Trainer:
             for group in self.optimizer.param_groups:
                 group["lr"] = lr
             x, y = self.get_batch("train")
+            x = self._noised(x)
             n_tokens += x.numel()
             with self._autocast():
                 loss = lm_loss(self.model(input_ids=x).logits, y)

@@ -24,10 +24,10 @@ from models.train import TokenData, TrainConfig, Trainer
 
 STATE_FILE = "trainer_state.pt"  # optimizer + step for --resume; not part of the shipped model
 # TrainConfig fields given as --flags of the same name (bench.training.LONG_RUN's 300 s recipe
-# is --weight-decay 1 --min-lr-ratio 0 --beta2 0.99 --ema 0.997)
+# is --weight-decay 1 --min-lr-ratio 0 --beta2 0.99 --ema 0.997 --input-noise 0.03)
 CONFIG_FLAGS = (
     *("steps", "lr", "batch_size", "warmup_steps"),
-    *("min_lr_ratio", "weight_decay", "beta2", "grad_clip", "ema"),
+    *("min_lr_ratio", "weight_decay", "beta2", "grad_clip", "ema", "input_noise"),
 )
 TRAIN_FIELDS = {f.name: f for f in dataclasses.fields(TrainConfig)}
 

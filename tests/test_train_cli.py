@@ -65,7 +65,7 @@ def test_cli_trains_a_llama_style_preset_and_its_card_says_so(tmp_path):
 
 
 def test_cli_recipe_flags_reach_the_run_and_saves_hold_the_average(tmp_path, monkeypatch):
-    """--weight-decay, --beta2, --ema … set the run; every save (mid-run too) writes the
+    """--weight-decay, --beta2, --ema, --input-noise … set the run; every save (mid-run too) writes the
     averaged weights that the validation figures measured, not the raw ones."""
     from models import train_cli
 
@@ -90,9 +90,11 @@ def test_cli_recipe_flags_reach_the_run_and_saves_hold_the_average(tmp_path, mon
     argv += ["--vocab-size", "400", "--steps", "4", "--batch-size", "4", "--block-size", "32"]
     argv += ["--warmup-steps", "1", "--eval-every", "0", "--save-every", "2"]
     argv += ["--weight-decay", "1", "--min-lr-ratio", "0", "--beta2", "0.99", "--ema", "0.5"]
+    argv += ["--input-noise", "0.03"]
     assert train_cli.main(argv) == 0
     cfg = trainers[0].config
-    assert (cfg.weight_decay, cfg.min_lr_ratio, cfg.beta2, cfg.ema) == (1.0, 0.0, 0.99, 0.5)
+    recipe = (cfg.weight_decay, cfg.min_lr_ratio, cfg.beta2, cfg.ema, cfg.input_noise)
+    assert recipe == (1.0, 0.0, 0.99, 0.5, 0.03)
     assert saved == [(2, True), (4, True), (4, True)]  # mid-run, at the last step, at the end
     recorded = json.loads((out / "training.json").read_text())["train"]
     assert recorded["ema"] == 0.5 and recorded["beta2"] == 0.99

@@ -42,14 +42,22 @@ def test_a_few_steps_lower_the_loss_and_change_every_parameter(preset, tiny_toke
     assert [e.step for e in evals] == [20, 40] and all(e.val_bpb > 0 for e in evals)
 
 
-@pytest.mark.parametrize("ema", [0.0, 0.8])  # the average of the weights resumes too
-def test_stop_and_resume_continue_the_same_run(tiny_tokenizer, ema):
+# the average of the weights and the input noise resume too
+@pytest.mark.parametrize(("ema", "input_noise"), [(0.0, 0.0), (0.8, 0.0), (0.0, 0.1)])
+def test_stop_and_resume_continue_the_same_run(tiny_tokenizer, ema, input_noise):
     from models.config import get_preset
     from models.model import build_model
 
     preset = get_preset("nano", n_layer=1, n_head=2, n_embd=16, n_positions=32)
     cfg = TrainConfig(
-        steps=12, lr=1e-3, batch_size=4, block_size=16, warmup_steps=3, eval_every=0, ema=ema
+        steps=12,
+        lr=1e-3,
+        batch_size=4,
+        block_size=16,
+        warmup_steps=3,
+        eval_every=0,
+        ema=ema,
+        input_noise=input_noise,
     )
     data = _data(tiny_tokenizer, 10)
     straight = Trainer(build_model(preset, tiny_tokenizer), tiny_tokenizer, data, cfg, device="cpu")
@@ -98,6 +106,32 @@ def test_weight_average_follows_its_formula_and_ends_the_run(tiny_tokenizer):
     assert not all(torch.equal(a, r) for a, r in zip(average, raw, strict=True))
 
 
+def test_input_noise_replaces_that_share_of_the_inputs_and_never_a_target(tiny_lm, monkeypatch):
+    import models.train
+
+    seen: list[tuple[torch.Tensor, torch.Tensor]] = []
+
+    def recording_loss(logits, targets):
+        seen.append((inputs[-1], targets.clone()))
+        return lm_loss(logits, targets)
+
+    inputs: list[torch.Tensor] = []
+    tiny_lm.model.register_forward_pre_hook(
+        lambda _m, _a, kw: inputs.append(kw["input_ids"].clone()), with_kwargs=True
+    )
+    monkeypatch.setattr(models.train, "lm_loss", recording_loss)
+    data = _data(tiny_lm.tokenizer, 10)
+    cfg = TrainConfig(steps=1, batch_size=64, block_size=32, eval_every=0, input_noise=0.2)
+    list(Trainer(tiny_lm.model, tiny_lm.tokenizer, data, cfg, device="cpu").run())
+    # the same draws as the trainer's: its generator starts from the seed, the batch comes first
+    x, y = data.batch("train", 64, 32, torch.Generator().manual_seed(cfg.seed))
+    (noised, targets), vocab = seen[0], len(tiny_lm.tokenizer)
+    assert torch.equal(targets, y)
+    changed = (noised != x).float().mean().item()  # a random token may be the one it replaced
+    assert 0.2 * (1 - 1 / vocab) - 0.03 < changed < 0.2 + 0.03
+    assert int(noised.max()) < vocab and int(noised.min()) >= 0
+
+
 def test_nan_loss_stops_with_an_explanation(tiny_lm):
     cfg = TrainConfig(steps=5, lr=1e-3, batch_size=2, block_size=16, eval_every=0)
     trainer = Trainer(
@@ -110,15 +144,11 @@ def test_nan_loss_stops_with_an_explanation(tiny_lm):
 
 
 def test_absurd_settings_are_clamped_and_short_text_refused(tiny_lm):
-    cfg = TrainConfig(steps=10**9, lr=100.0, batch_size=0, block_size=10_000)
+    cfg = TrainConfig(steps=10**9, lr=100.0, batch_size=0, block_size=10_000, input_noise=2.0)
     checked, notes = cfg.checked(context_length=32)
-    assert (checked.steps, checked.lr, checked.batch_size, checked.block_size) == (
-        1_000_000,
-        1.0,
-        1,
-        32,
-    )
-    assert len(notes) == 4
+    got = (checked.steps, checked.lr, checked.batch_size, checked.block_size, checked.input_noise)
+    assert got == (1_000_000, 1.0, 1, 32, 0.5)
+    assert len(notes) == 5
     tiny = TokenData.from_documents(["hi"], tiny_lm.tokenizer)
     with pytest.raises(ValueError, match="fewer than one block"):
         Trainer(tiny_lm.model, tiny_lm.tokenizer, tiny, TrainConfig(block_size=16), device="cpu")
