@@ -118,8 +118,8 @@ CONFIGS: dict[str, dict] = {
     # the steps the wall-clock benchmark planned from nano-llama's 18 300 tokens/s
     "llama-style, weight decay 1.0, cosine to 0, β2 0.99, 2674 steps": LLAMA_LONG
     | {"beta2": 0.99, "steps": 2674},
-    # evaluated with an average of the weights (TrainConfig.ema) whose horizon grows to ≈ 300
-    # steps (at these step counts its warm-up caps it near 200)
+    # evaluated with an average of the weights (TrainConfig.ema) whose horizon grows from one
+    # step (its warm-up keeps it near 200 steps at these step counts, under 1 / (1 − 0.997))
     "llama-style, weight decay 1.0, cosine to 0, β2 0.99, warm EMA 0.997": LONG_EMA,
     "llama-style, weight decay 1.0, cosine to 0, β2 0.99, warm EMA 0.997, seed 1": LONG_EMA
     | {"seed": 1},

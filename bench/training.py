@@ -136,7 +136,8 @@ def bpb_over_time(
 ) -> dict:
     """One run of 300 s of training (evaluation time excluded); validation bpb at each mark
     (``marks``, in seconds), of the averaged weights when ``ema`` is set, and the steps done by
-    then. ``recipe`` overrides ``LONG_RUN`` (weight_decay, min_lr_ratio, beta2, ema, input_noise)."""
+    then. ``recipe`` overrides ``LONG_RUN`` (weight_decay, min_lr_ratio, beta2, ema,
+    input_noise)."""
     rate = tokens_per_s(preset, data, tok, batch, block, steps=20)  # 6 steps misjudged it by 10 %
     steps = int(marks[-1] * rate / (batch * block))  # the schedule spans the whole run
     cfg = run_settings(steps, lr, batch, block, **(LONG_RUN | recipe))

@@ -65,8 +65,8 @@ def test_cli_trains_a_llama_style_preset_and_its_card_says_so(tmp_path):
 
 
 def test_cli_recipe_flags_reach_the_run_and_saves_hold_the_average(tmp_path, monkeypatch):
-    """--weight-decay, --beta2, --ema, --input-noise … set the run; every save (mid-run too) writes the
-    averaged weights that the validation figures measured, not the raw ones."""
+    """--weight-decay, --beta2, --ema, --input-noise … set the run; every save (mid-run too)
+    writes the averaged weights that the validation figures measured, not the raw ones."""
     from models import train_cli
 
     trainers, saved = [], []

@@ -109,13 +109,13 @@ def test_weight_average_follows_its_formula_and_ends_the_run(tiny_tokenizer):
 def test_input_noise_replaces_that_share_of_the_inputs_and_never_a_target(tiny_lm, monkeypatch):
     import models.train
 
+    inputs: list[torch.Tensor] = []  # what the model reads, and what the loss is taken against
     seen: list[tuple[torch.Tensor, torch.Tensor]] = []
 
     def recording_loss(logits, targets):
         seen.append((inputs[-1], targets.clone()))
         return lm_loss(logits, targets)
 
-    inputs: list[torch.Tensor] = []
     tiny_lm.model.register_forward_pre_hook(
         lambda _m, _a, kw: inputs.append(kw["input_ids"].clone()), with_kwargs=True
     )
