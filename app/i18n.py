@@ -24,12 +24,15 @@ LESSONS_DIR = Path(__file__).resolve().parent.parent / "lessons"
 
 
 def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    """``{"a": {"b": "x"}}`` → ``{"a.b": "x"}``: TOML tables become dotted keys."""
+    """``{"a": {"b": "x", "c": ["y", "z"]}}`` → ``{"a.b": "x", "a.c.0": "y", "a.c.1": "z"}``:
+    TOML tables become dotted keys, arrays numbered ones (see ``texts_for``)."""
     flat: dict[str, str] = {}
     for key, value in table.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
             flat.update(_flatten(value, f"{name}."))
+        elif isinstance(value, list):
+            flat.update(_flatten({str(i): v for i, v in enumerate(value)}, f"{name}."))
         else:
             flat[name] = str(value)
     return flat
@@ -65,6 +68,21 @@ def text_for(lang: str, key: str, **fmt: object) -> str:
     else:
         raise KeyError(f"no UI string {key!r} in lessons/{lang}/ui.toml nor lessons/en/ui.toml")
     return text.format(**fmt) if fmt else text
+
+
+def texts_for(lang: str, key: str) -> list[str]:
+    """The UI strings of the TOML array ``key`` in ``lang`` (``key.0``, ``key.1``, …).
+
+    >>> len(texts_for("en", "next_token.quiz.options")) >= 2
+    True
+    """
+    strings = ui_strings(lang) if f"{key}.0" in ui_strings(lang) else ui_strings(DEFAULT_LANG)
+    out = []
+    while f"{key}.{len(out)}" in strings:
+        out.append(strings[f"{key}.{len(out)}"])
+    if not out:
+        raise KeyError(f"no UI strings {key}.0, {key}.1, … in lessons/{lang}/ nor lessons/en/")
+    return out
 
 
 def lesson_for(lang: str, page: str) -> str:

@@ -22,26 +22,27 @@ import gc
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import streamlit as st
 from streamlit import config
 
-from models.catalog import DEFAULT_CHECKPOINT, has_model
+from models.model.catalog import DEFAULT_CHECKPOINT, has_model
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
     from transformers import PreTrainedTokenizerBase
 
-    from models.model import LoadedModel
+    from models.model.loading import LoadedModel
 
 SESSION_MODEL_KEY = "session_model"  # session_state: a LoadedModel this user trained, or absent
 MODEL_PATH_KEY = "model_path"  # session_state: folder of the model the sidebar selected, or None
 MODEL_ENV = "GLASSBOX_MODEL"  # environment override of the default checkpoint folder
 THREADS_ENV = "GLASSBOX_TORCH_THREADS"  # torch threads per process (default 1, see below)
 TRAIN_COMMAND = (
-    "python -m models.train --preset small --corpus tiny-stories "
+    "python -m models.training --preset small --corpus tiny-stories "
     "--out models/checkpoints/tiny-stories"
 )
 
@@ -64,7 +65,7 @@ def import_torch() -> None:
     """
     import torch
 
-    import models.model  # noqa: F401 - transformers, and what loading a model needs
+    import models.model.loading  # noqa: F401 - transformers, and what loading a model needs
 
     torch.set_num_threads(int(os.environ.get(THREADS_ENV, "1")))
     freeze_long_lived_objects()
@@ -107,7 +108,7 @@ def get_model(path: str, device: str, version: float = 0.0) -> LoadedModel:
     lock per cache key), so a preload and a page never load it twice.
     """
     import_torch()
-    from models.model import load_model
+    from models.model.loading import load_model
 
     return load_model(path, device=device)
 
@@ -116,7 +117,7 @@ def try_load(path: str) -> tuple[LoadedModel | None, str | None]:
     """``(model, None)`` if the folder holds a loadable model, else ``(None, why)``. Never raises."""
     try:
         import_torch()
-        from models.device import pick_device
+        from models.model.device import pick_device
 
         return get_model(path, str(pick_device()), model_version(path)), None
     except FileNotFoundError as exc:
@@ -125,8 +126,10 @@ def try_load(path: str) -> tuple[LoadedModel | None, str | None]:
         return None, f"{type(exc).__name__}: {exc}"
 
 
-def start_preload(path: str | None = None) -> None:
-    """Load the model in ``path`` (default: ``default_model_path()``) in a background thread.
+def start_preload(path: str | None = None, warm: Callable[[], None] | None = None) -> None:
+    """Load the model in ``path`` (default: ``default_model_path()``) in a background thread,
+    then call ``warm`` (what the first visitor of a lesson would otherwise wait for: the entry
+    point hands in the lessons' imports).
 
     Once per folder and process; returns at once. The load waits for ``first_page_drawn`` (at
     most ``FIRST_PAGE_WAIT_S``), then ``PAINT_GRACE_S``; until it ends, ``is_loading(path)`` is
@@ -142,7 +145,9 @@ def start_preload(path: str | None = None) -> None:
             return
         _preloaded.add(path)
         _preloading.add(path)
-    threading.Thread(target=_preload, args=(path,), name="glassbox-preload", daemon=True).start()
+    threading.Thread(
+        target=_preload, args=(path, warm), name="glassbox-preload", daemon=True
+    ).start()
 
 
 def first_page_drawn() -> None:
@@ -150,7 +155,7 @@ def first_page_drawn() -> None:
     _first_page_drawn.set()
 
 
-def _preload(path: str) -> None:
+def _preload(path: str, warm: Callable[[], None] | None) -> None:
     try:
         if _first_page_drawn.wait(FIRST_PAGE_WAIT_S):
             time.sleep(PAINT_GRACE_S)
@@ -158,23 +163,12 @@ def _preload(path: str) -> None:
     finally:
         with _preload_lock:
             _preloading.discard(path)
-    try:
-        _warm_lessons()
-    except Exception:  # noqa: BLE001 - the lesson that needs it reports the error itself
-        pass
+    if warm is not None:
+        try:
+            warm()
+        except Exception:  # noqa: BLE001 - the lesson that needs it reports the error itself
+            pass
     freeze_long_lived_objects()  # the model, the lessons' modules and encodings too
-
-
-def _warm_lessons() -> None:
-    """What the first visitor of a lesson would otherwise wait for, beside the model: the
-    lessons' modules, and the tokenization page's reference encodings (~0.8 s on 2 cores)."""
-    import app.next_token_view  # noqa: F401
-    import app.training_view  # noqa: F401
-    import app.transformer_view  # noqa: F401
-    from app.token_view import REFERENCES, reference
-
-    for name in REFERENCES:
-        reference(name)
 
 
 def is_loading(path: str) -> bool:

@@ -17,7 +17,7 @@ from app.resources import (
     is_loading,
     try_load,
 )
-from models.catalog import has_model, list_local_models
+from models.model.catalog import has_model, list_local_models
 
 CHOICE_KEY = "model_choice"  # selectbox over the shipped models
 CUSTOM_KEY = "model_custom_path"  # text field: any local Hugging Face model folder
@@ -78,7 +78,7 @@ def _model_choice() -> None:
     shown = session or model
     label = "sidebar.session_model" if session else "sidebar.loaded"
     params = format_params(shown.n_params)
-    from models.device import device_label  # torch: imported by now, the model is loaded
+    from models.model.device import device_label  # torch: imported by now, the model is loaded
 
     st.caption(t(label, name=shown.name, params=params, device=device_label(shown.device)))
     if session:

@@ -1,7 +1,8 @@
 """A lesson's state as a link: widget values ↔ query parameters, so an instructor prepares URLs.
 
-Each page declares which of its widgets travel in the URL (``page_params(page)``: parameter
-name, widget key, kind). Three calls wire a page:
+Each page's view declares which of its widgets travel in the URL (``URL = Page(name,
+params)``: parameter name, widget key, kind), next to the widgets it draws with the same kinds'
+ranges. Three calls wire a page:
 
 - ``restore(page)`` at the top, before the widgets exist: the first time this session sees a
   set of the page's parameters (a prepared link, or a URL changed from outside), their valid
@@ -17,16 +18,13 @@ Parsing never raises: a bad value (``?temp=abc``) is ignored, a number out of ra
 (``?layer=99``) is clamped (the page then resets what the loaded model does not have), text
 is cut to ``max_chars`` and only ever goes into text widgets, which show it escaped.
 
-Another page adopts it with a few lines. A builder here, named in ``_BUILDERS``::
+Another page adopts it with a few lines. In its view::
 
-    def _rlhf() -> tuple[Param, ...]:
-        return (
-            Param("prompt", "rl_prompt", Text(default="rlhf.default_prompt")),
-            Param("beta", "rl_beta", Float(0.0, 1.0)),
-        )
+    BETA = Float(0.01, 1.0)  # the slider's range: st.slider(..., BETA.lo, BETA.hi, ...)
+    URL = Page("rlhf", (Param("beta", "rl_beta", BETA),))
 
-and in ``pages/rlhf.py``: ``url_state.restore("rlhf")`` and ``url_state.link_button("rlhf")``
-after the title, ``url_state.keep_in_step("rlhf")`` at the end.
+and in ``pages/rlhf.py``: ``url_state.restore(view.URL)`` and ``url_state.link_button(view.URL)``
+after the title, ``url_state.keep_in_step(view.URL)`` at the end.
 
 Why not Streamlit's own ``bind="query-params"``: it names parameters after widget keys (ours
 are per language, ``tf_text_en``) and writes option widgets as their displayed, translated
@@ -43,16 +41,15 @@ labels, so a link made in English would not survive a switch to German.
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
 import streamlit as st
 
-from app.i18n import LANG_KEY, LANGUAGES, current_lang, t
+from app.i18n import LANG_KEY, current_lang, t
 
 TEXT_MAX = 1000  # characters of one text in a link: ≤ 9 kB URL-encoded, even in Japanese
 SEEN_KEY = "_url_state_seen"  # session_state: page → signatures of URLs applied or written
@@ -185,115 +182,14 @@ class Param:
         return self.key.format(lang=lang)
 
 
-def pages() -> dict[str, tuple[Param, ...]]:
-    """Every page's parameters, in the order a link lists them."""
-    return {page: page_params(page) for page in _BUILDERS}
+@dataclass(frozen=True)
+class Page:
+    """A page's parameters, in the order a link lists them. Each view declares its page's
+    ``URL = Page("next_token", (Param(...), ...))`` beside its widgets, with the same ``Kind``
+    objects that give the widgets their ranges, so a range is written once."""
 
-
-@functools.cache
-def page_params(page: str) -> tuple[Param, ...]:
-    """One page's parameters, built on first use, not at import: the view modules that name the
-    keys import this module, and a page opened first must not wait for another page's imports
-    (the transformer's and the training pages' pull in torch; tokenization's do not)."""
-    return _BUILDERS[page]()
-
-
-def _tokenization() -> tuple[Param, ...]:
-    from app import token_view as tok
-
-    return (
-        Param("text", "tok_text_{lang}", Text(default="tokenization.sample")),
-        Param("view", "tok_view", Choice(tok.VIEWS)),
-        Param("own", "tok_own_{lang}", Text(max_chars=500)),
-        Param("bpe", "tok_bpe_{lang}", Text(default="tokenization.bpe_sample")),
-        Param("merges", "tok_merges", Int(1, 300)),
-        Param("step", "tok_bpe_step", Int(0, 300)),
-    )
-
-
-def _transformer() -> tuple[Param, ...]:
-    from app import transformer_view as tf
-    from models.embeddings import WORD_SETS  # imports torch
-
-    return (
-        Param("random", "tf_random", Flag()),
-        Param("text", "tf_text_{lang}", Text(default="transformer.example")),
-        Param("view", tf.VIEW, Choice(tf.VIEWS)),
-        Param("layer", tf.LAYER, Int(0, 63, offset=1)),
-        Param("head", tf.HEAD, Int(0, 63, offset=1)),
-        Param("query", tf.QUERY, Int(0, 4095)),
-        Param("per_head", "tf_mode", Flag()),
-        Param("start", tf.START, Int(0, 4095)),
-        Param("words", "tf_words_lang", Choice(tuple(LANGUAGES))),
-        Param("sets", "tf_sets", Many(WORD_SETS)),
-    )
-
-
-def _next_token() -> tuple[Param, ...]:
-    return (
-        Param("prompt", "nt_prompt", Text(default="next_token.default_prompt")),
-        Param("temp", "nt_temperature", Float(0.0, 2.0)),
-        Param("top_k", "nt_top_k", Int(0, 1_000_000)),
-        Param("top_p", "nt_top_p", Float(0.0, 1.0)),
-        Param("seed", "nt_seed", Int(0, 2**31 - 1)),
-        Param("n", "nt_n_samples", Int(2, 4)),
-        Param("len", "nt_sample_len", Int(5, 40)),
-    )
-
-
-def _training_ranges() -> tuple[Kind, Kind, Kind]:
-    from app import training_view as train
-
-    return Int(*train.STEP_RANGE), Float(*train.LR_RANGE), Choice(train.BATCH_CHOICES)
-
-
-def _pretraining() -> tuple[Param, ...]:
-    from app import training_view as train
-
-    steps, lr, batch = _training_ranges()
-    return (
-        Param("corpus", "pt_corpus", Choice(train.CORPUS_CHOICES)),
-        Param("text", "pt_text", Text()),
-        Param("preset", "pt_preset", Choice(train.PRESET_CHOICES)),
-        Param("cpu", "pt_cpu", Flag()),
-        Param("steps", "pt_steps", steps),
-        Param("lr", "pt_lr", lr),
-        Param("batch", "pt_batch", batch),
-    )
-
-
-def _finetuning() -> tuple[Param, ...]:
-    steps, lr, batch = _training_ranges()
-    return (
-        Param("data", "ft_lang", Choice(tuple(LANGUAGES))),
-        Param("steps", "ft_steps", steps),
-        Param("lr", "ft_lr", lr),
-        Param("batch", "ft_batch", batch),
-    )
-
-
-def _rlhf() -> tuple[Param, ...]:
-    from models.rankings import TASTES
-
-    return (
-        Param("taste", "rl_taste", Choice(TASTES)),
-        Param("sim_n", "rl_sim_n", Int(1, 100)),
-        Param("rm_steps", "rl_rm_steps", Int(10, 200)),
-        Param("beta", "rl_beta", Float(0.01, 1.0)),
-        Param("dpo_steps", "rl_dpo_steps", Int(10, 200)),
-        Param("kl", "rl_kl", Float(0.0, 1.0)),
-        Param("rlhf_steps", "rl_rlhf_steps", Int(5, 100)),
-    )
-
-
-_BUILDERS: dict[str, Callable[[], tuple[Param, ...]]] = {
-    "tokenization": _tokenization,
-    "transformer": _transformer,
-    "next_token": _next_token,
-    "pretraining": _pretraining,
-    "finetuning": _finetuning,
-    "rlhf": _rlhf,
-}
+    name: str
+    params: tuple[Param, ...]
 
 
 # ---- pure: URL text ↔ widget values --------------------------------------------------------
@@ -360,17 +256,16 @@ def _remember(page: str, sig: tuple) -> None:
     del seen[:-SEEN_MAX]
 
 
-def restore(page: str) -> None:
+def restore(page: Page) -> None:
     """Copy the page's valid URL parameters into ``st.session_state`` (before its widgets exist)
     when this session has not seen them yet: on opening a link, never on the app's own URLs."""
-    params = page_params(page)
     query = _query()
-    sig = signature(params, query)
-    if not sig or sig in _seen(page):
+    sig = signature(page.params, query)
+    if not sig or sig in _seen(page.name):
         return
-    for key, value in parse_params(params, query, current_lang()).items():
+    for key, value in parse_params(page.params, query, current_lang()).items():
         st.session_state[key] = value
-    _remember(page, sig)
+    _remember(page.name, sig)
 
 
 def _state(params: Sequence[Param], lang: str) -> dict[str, Any]:
@@ -379,19 +274,17 @@ def _state(params: Sequence[Param], lang: str) -> dict[str, Any]:
     return {key: st.session_state[key] for key in keys if key in st.session_state}
 
 
-def current_params(page: str) -> dict[str, str]:
+def current_params(page: Page) -> dict[str, str]:
     """The page's parameters for the widget values this session has now."""
     lang = current_lang()
-    params = page_params(page)
-    return encode_params(params, _state(params, lang), lang)
+    return encode_params(page.params, _state(page.params, lang), lang)
 
 
-def keep_in_step(page: str) -> None:
+def keep_in_step(page: Page) -> None:
     """Write the page's current widget values into the URL; nothing is sent when it already
     holds them. Other parameters (``lang``, ``presenter``) are left as they are."""
-    params = page_params(page)
     wanted = current_params(page)
-    names = {p.name for p in params}
+    names = {p.name for p in page.params}
     have = {k: v for k, v in _query().items() if k in names}
     if have != wanted:
         for name in have.keys() - wanted.keys():
@@ -399,27 +292,26 @@ def keep_in_step(page: str) -> None:
         changed = {k: v for k, v in wanted.items() if have.get(k) != v}
         if changed:
             st.query_params.update(changed)
-    _remember(page, signature(params, wanted))
+    _remember(page.name, signature(page.params, wanted))
 
 
-def link(page: str) -> str:
+def link(page: Page) -> str:
     """The URL of this page with the current values: ``st.context.url`` (scheme, host, page
     path) when the browser told us, else just ``?…`` (tests, old clients)."""
-    names = {p.name for p in page_params(page)}
+    names = {p.name for p in page.params}
     others = {k: v for k, v in _query().items() if k not in names and k != LANG_KEY}
     query = {LANG_KEY: current_lang()} | current_params(page) | others
     encoded = urlencode(query, quote_via=quote, safe=",")
     return f"{st.context.url or ''}?{encoded}"
 
 
-def cut_texts(page: str) -> int | None:
+def cut_texts(page: Page) -> int | None:
     """The smallest ``max_chars`` of the page's texts that are longer than a link keeps, or None."""
     lang = current_lang()
-    params = page_params(page)
-    state = _state(params, lang)
+    state = _state(page.params, lang)
     cut = [
         p.kind.max_chars
-        for p in params
+        for p in page.params
         if isinstance(p.kind, Text)
         and len(str(state.get(p.widget_key(lang), ""))) > p.kind.max_chars
     ]
@@ -433,11 +325,11 @@ def _show_link(url: str, cut: int | None) -> None:
         st.warning(t("url.text_cut", n=cut), icon=":material/content_cut:")
 
 
-def link_button(page: str) -> None:
+def link_button(page: Page) -> None:
     """A small "Link to this view" button; clicked, a dialog shows the exact URL to copy."""
     if st.button(
         t("url.link"),
-        key=f"url_link_{page}",
+        key=f"url_link_{page.name}",
         icon=":material/link:",
         type="tertiary",
         help=t("url.link_help"),

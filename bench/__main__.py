@@ -9,7 +9,7 @@ import sys
 
 import torch
 
-from models.device import device_label, pick_device
+from models.model.device import device_label, pick_device
 
 BENCHMARKS = [
     "foundation",

@@ -44,9 +44,11 @@ from bench.training import (
     run_settings,
     training_text,
 )
-from models.config import get_preset
-from models.model import build_model
-from models.train import TokenData, TrainConfig, Trainer
+from models.model.loading import build_model
+from models.model.presets import get_preset
+from models.training.config import TrainConfig
+from models.training.token_data import TokenData
+from models.training.trainer import Trainer
 
 BASE_STEPS = 2200  # nano, BPE 2048, batch 16 × 128: 300 s at ~15 000 tokens/s on 2 threads
 # the default preset with decay 1.0 and the cosine to 0 (bench.training's LONG_RUN adds β2 0.99

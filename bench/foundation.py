@@ -7,11 +7,14 @@ import time
 import torch
 
 from bench.common import median_ms
-from models.config import get_preset
-from models.corpora import shakespeare_text
-from models.model import DEFAULT_CHECKPOINT, build_model, load_model
-from models.tokenizer import train_tokenizer
-from models.train import TokenData, TrainConfig, Trainer
+from models.data.corpora import shakespeare_text
+from models.model.catalog import DEFAULT_CHECKPOINT
+from models.model.loading import build_model, load_model
+from models.model.presets import get_preset
+from models.tokenization.tokenizer import train_tokenizer
+from models.training.config import TrainConfig
+from models.training.token_data import TokenData
+from models.training.trainer import Trainer
 
 
 def run() -> dict:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bench.common import quantile, run_coroutine, serve_app_process, throwaway_database
 from bench.ws_session import Session
-from models.rankings_db import RankingStore
+from models.storage.rankings_store import RankingStore
 
 STUDENTS, RANKINGS = 30, 20
 

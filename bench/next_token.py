@@ -14,10 +14,12 @@ from pathlib import Path
 import torch
 
 from bench.common import CHROMIUM, CHROMIUM_ARGS, median_ms, quantile, serve_app, wait_idle
-from models.model import DEFAULT_CHECKPOINT, load_model
-from models.next_token import choose, distribution, distribution_and_lens, top_tokens
-from models.sampling import SamplingSettings
-from models.stories import generate_documents
+from models.data.stories import generate_documents
+from models.generation.distribution import distribution, distribution_and_lens, top_tokens
+from models.generation.sampling import SamplingSettings
+from models.generation.writing import choose
+from models.model.catalog import DEFAULT_CHECKPOINT
+from models.model.loading import load_model
 
 CONTEXT = 128  # tokens of context, as the issue asks
 TEXT = '[data-testid="stMarkdownContainer"] div[style*="pre-wrap"]'  # the growing text

@@ -14,18 +14,15 @@ import time
 
 import torch
 
-from models.model import DEFAULT_CHECKPOINT, load_model
-from models.preference import (
-    RewardModel,
-    SimulatedRater,
-    dpo_update,
-    rlhf_update,
-    sample_responses,
-    split_rankings,
-    story_prompts,
-    train_reward_model,
-    trait_rate,
-)
+from models.model.catalog import DEFAULT_CHECKPOINT
+from models.model.loading import load_model
+from models.preference.dpo import dpo_update
+from models.preference.measure import trait_rate
+from models.preference.prompts import story_prompts
+from models.preference.rater import SimulatedRater
+from models.preference.responses import sample_responses
+from models.preference.reward_model import RewardModel, split_rankings, train_reward_model
+from models.preference.rlhf import rlhf_update
 
 TASTE, LANG, N_RANKINGS = "happy", "en", 30
 

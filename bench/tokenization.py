@@ -5,14 +5,14 @@ from __future__ import annotations
 import time
 
 from app.i18n import text_for
-from app.token_view import chips_html
+from app.views.tokenization import chips_html
 from bench.common import edit_redraw_figures, median_ms
-from models.bpe_steps import train_bpe
-from models.encodings import get_encoding
-from models.model import DEFAULT_CHECKPOINT
-from models.stories import generate_stories
-from models.token_compare import hf_tokenize, tiktoken_tokenize
-from models.tokenizer import load_tokenizer, train_tokenizer
+from models.data.stories import generate_stories
+from models.model.catalog import DEFAULT_CHECKPOINT
+from models.tokenization.bpe_replay import train_bpe
+from models.tokenization.compare import hf_tokenize, tiktoken_tokenize
+from models.tokenization.reference import get_encoding
+from models.tokenization.tokenizer import load_tokenizer, train_tokenizer
 
 
 def _our_tokenizer():

@@ -28,13 +28,16 @@ import time
 
 import torch
 
-from models.config import PRESETS, ModelPreset, get_preset
-from models.corpora import shakespeare_text
-from models.device import device_label, pick_device
-from models.live_training import RunSpec
-from models.model import build_model
-from models.tokenizer import train_tokenizer
-from models.train import TokenData, TrainConfig, Trainer, bits_per_byte
+from models.data.corpora import shakespeare_text
+from models.model.device import device_label, pick_device
+from models.model.loading import build_model
+from models.model.presets import PRESETS, ModelPreset, get_preset
+from models.tokenization.tokenizer import train_tokenizer
+from models.training.config import TrainConfig
+from models.training.objective import bits_per_byte
+from models.training.pretraining import RunSpec
+from models.training.token_data import TokenData
+from models.training.trainer import Trainer
 
 NANOGPT = {"tokens_per_s": 12_500, "bpb": {60: 3.3, 120: 2.7, 300: 2.3}}
 MARKS = (60, 120, 300)

@@ -18,9 +18,10 @@ import torch
 
 from app.i18n import text_for
 from bench.common import edit_redraw_figures, median_ms
-from models.inspection import attention
-from models.model import DEFAULT_CHECKPOINT, load_model
-from models.stories import generate_documents
+from models.data.stories import generate_documents
+from models.inspection.attention import attention
+from models.model.catalog import DEFAULT_CHECKPOINT
+from models.model.loading import load_model
 
 LABELS_START = """n => {
     // key labels read "<position> <token>": join the tokens

@@ -1,27 +1,31 @@
 """Supervised fine-tuning, live: teach the story model to answer questions, compare before/after.
 
-Thin: reads widgets, starts ``models.finetune.fine_tune_job`` on a private copy of the
-selected model (the shipped tiny-stories model by default), and lets ``app.training_view``
-draw the live fragment and the before/after comparison.
+Thin: reads widgets, starts ``models.training.finetune.fine_tune_job`` on a private copy of the
+selected model (the shipped tiny-stories model by default), and lets ``app.views.finetuning``
+draw inside the live panel (``app.ui.live``) and the before/after comparison.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app import training_view as view
 from app import url_state
 from app.i18n import LANGUAGES, current_lang, lesson_text, t
-from app.next_token_view import lesson_sections
 from app.resources import current_model
-from app.training_view import FT_JOB_KEY
-from models.device import device_label, pick_device
-from models.finetune import FineTuneSpec, fine_tune_job
-from models.sft import encode_example, sft_stories, sft_text
+from app.ui.lesson import lesson_sections, section
+from app.ui.live import live_panel
+from app.ui.quiz import quiz
+from app.views import finetuning as view
+from app.views.finetuning import FT_JOB_KEY
+from app.views.training import hyper_controls, run_buttons
+from models.data.dialogues import sft_stories, sft_text
+from models.model.device import device_label, pick_device
+from models.training.finetune import FineTuneSpec, fine_tune_job
+from models.training.sft_data import encode_example
 
-url_state.restore("finetuning")  # a prepared link sets the widgets before they exist
+url_state.restore(view.URL)  # a prepared link sets the widgets before they exist
 st.title(t("page.finetuning.title"), anchor=False)
-url_state.link_button("finetuning")
+url_state.link_button(view.URL)
 (_, intro), compare, mask = lesson_sections(lesson_text("finetuning"))
 st.markdown(intro)
 
@@ -40,9 +44,9 @@ lang = st.selectbox(
     format_func=names.__getitem__,
     key="ft_lang",
 )
-steps, lr, batch = view.hyper_controls("ft", 150, 1e-3, 8)
+steps, lr, batch = hyper_controls("ft", 150, 1e-3, 8)
 
-if view.run_buttons(job, "ft"):
+if run_buttons(job, "ft"):
     with st.spinner(t("finetuning.preparing")):
         try:
             spec = FineTuneSpec(lang=lang, steps=steps, lr=lr, batch_size=batch)
@@ -59,19 +63,17 @@ if job is None:
 else:
     for note in job.notes:
         st.warning(t("pretraining.clamped_by_trainer", note=note), icon=":material/tune:")
-    view.live_panel(FT_JOB_KEY, view.draw_finetuning, lambda: None)
+    live_panel(FT_JOB_KEY, view.draw_finetuning, lambda: None)
 
-st.header(compare[0], anchor=False, divider="gray")
-st.markdown(compare[1])
+section(*compare)
 view.before_after(base, job, lang)
 
-st.header(mask[0], anchor=False, divider="gray")
-st.markdown(mask[1])
+section(*mask)
 example = sft_stories(n=1, langs=(lang,))[0]
 ids, labels = encode_example(base.tokenizer, sft_text(example))
 st.markdown(view.token_mask_html(base.tokenizer, ids, labels), unsafe_allow_html=True)
 st.caption(t("finetuning.mask_legend"))
 
 st.header(t("pretraining.quiz_heading"), anchor=False, divider="gray")
-view.quiz("finetuning")
-url_state.keep_in_step("finetuning")
+quiz("finetuning", "finetuning_quiz")
+url_state.keep_in_step(view.URL)

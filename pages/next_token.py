@@ -1,22 +1,24 @@
 """Next-token prediction: the model's probabilities, you as the sampler, logit lens, hallucination.
 
-Thin: reads widgets, calls ``models.next_token`` through ``app.next_token_view``, renders.
+Thin: reads widgets, calls ``models.generation`` through ``app.views.next_token``, renders.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app import next_token_view as view
 from app import url_state
 from app.i18n import current_lang, lesson_text, t
 from app.resources import current_model
-from models.inspection import encode
+from app.ui.lesson import lesson_sections, section
+from app.ui.quiz import quiz
+from app.views import next_token as view
+from models.model.inputs import encode
 
-url_state.restore("next_token")  # a prepared link sets the widgets before they exist
+url_state.restore(view.URL)  # a prepared link sets the widgets before they exist
 st.title(t("page.next_token.title"), anchor=False)
-url_state.link_button("next_token")
-(_, intro), write, samples, lens, hallucination = view.lesson_sections(lesson_text("next_token"))
+url_state.link_button(view.URL)
+(_, intro), write, samples, lens, hallucination = lesson_sections(lesson_text("next_token"))
 st.markdown(intro)
 
 lm = current_model()
@@ -38,15 +40,15 @@ if encoded.truncated:
 if not prompt:
     st.caption(t("next_token.empty_prompt"))
 
-view.lesson_section(*write)
+section(*write)
 view.writing_panel(lm, settings, seed, lens)
 
-view.lesson_section(*samples)
+section(*samples)
 view.samples_panel(lm, settings, seed)
 
-view.lesson_section(*hallucination)
+section(*hallucination)
 view.hallucination_panel(lm, current_lang())
 
 st.header(t("next_token.quiz_heading"), anchor=False, divider="gray")
-view.quiz()
-url_state.keep_in_step("next_token")
+quiz("next_token", "nt_quiz")
+url_state.keep_in_step(view.URL)

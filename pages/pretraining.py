@@ -1,25 +1,28 @@
 """Pre-training, live: choose text, model and settings, train, watch loss and samples improve.
 
 Thin: reads widgets, builds a ``RunSpec``, keeps the ``TrainingJob`` in ``st.session_state``
-and lets ``app.training_view`` draw the live fragment.
+and lets ``app.views.pretraining`` draw inside the live panel (``app.ui.live``).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app import training_view as view
 from app import url_state
 from app.i18n import format_params, lesson_text, t
-from app.next_token_view import lesson_sections
-from app.training_view import JOB_KEY
-from models.corpora import CorpusError, validate_user_text
-from models.device import device_label, pick_device
-from models.live_training import RunSpec, parameter_count
+from app.ui.lesson import lesson_sections, section
+from app.ui.live import live_panel
+from app.ui.quiz import quiz
+from app.views import pretraining as view
+from app.views.pretraining import JOB_KEY
+from app.views.training import hyper_controls, run_buttons
+from models.data.corpora import CorpusError, validate_user_text
+from models.model.device import device_label, pick_device
+from models.training.pretraining import RunSpec, parameter_count
 
-url_state.restore("pretraining")  # a prepared link sets the widgets before they exist
+url_state.restore(view.URL)  # a prepared link sets the widgets before they exist
 st.title(t("page.pretraining.title"), anchor=False)
-url_state.link_button("pretraining")
+url_state.link_button(view.URL)
 (_, intro), *sections = lesson_sections(lesson_text("pretraining"))
 st.markdown(intro)
 
@@ -58,7 +61,7 @@ with right:
     force_cpu = st.checkbox(t("pretraining.force_cpu"), key="pt_cpu")
     st.caption(t("pretraining.device", device=device_label(pick_device(force_cpu))))
 
-steps, lr, batch = view.hyper_controls("pt", 300, 3e-3, 16)
+steps, lr, batch = hyper_controls("pt", 300, 3e-3, 16)
 spec = RunSpec(
     corpus="tiny-stories-en" if corpus == "own" else corpus,
     preset=preset,
@@ -72,7 +75,7 @@ spec = RunSpec(
     user_text=user_text,
 )
 
-start = view.run_buttons(job, "pt")
+start = run_buttons(job, "pt")
 if st.button(t("pretraining.overfit_button"), key="pt_overfit", help=t("pretraining.overfit_help")):
     start, spec = True, view.OVERFIT_SPEC
 if start:
@@ -94,7 +97,7 @@ else:
     st.caption(job.spec.label())
     for note in job.notes:
         st.warning(t("pretraining.clamped_by_trainer", note=note), icon=":material/tune:")
-    view.live_panel(JOB_KEY, view.draw_pretraining, view.remember_run)
+    live_panel(JOB_KEY, view.draw_pretraining, view.remember_run)
     if job.curves.steps:
         c1, c2 = st.columns(2)
         c1.download_button(
@@ -111,8 +114,7 @@ else:
         c2.caption(t("pretraining.use_model_help"))
 
 for heading, body in sections:
-    st.header(heading, anchor=False, divider="gray")
-    st.markdown(body)
+    section(heading, body)
 st.header(t("pretraining.quiz_heading"), anchor=False, divider="gray")
-view.quiz("pretraining")
-url_state.keep_in_step("pretraining")
+quiz("pretraining", "pretraining_quiz")
+url_state.keep_in_step(view.URL)

@@ -1,23 +1,30 @@
 """Ranking responses: a reward model, DPO and RLHF trained on the rankings, live.
 
-The page reads widgets and calls ``app.rlhf_view`` / ``app.class_view``; computing lives in
-``models/preference.py`` and the database in ``models/rankings_db.py``.
+The page reads widgets and calls ``app.views`` (``rlhf_state``, ``ranking``, ``rater``,
+``rlhf_training``, ``rlhf_compare``, ``class_mode``, ``class_dashboard``); computing lives in
+``models/preference/`` and the database in ``models/storage/``.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app import class_view as cv
-from app import rlhf_view as rv
 from app import url_state
 from app.i18n import current_lang, lesson_text, t
 from app.resources import current_model
-from app.transformer_view import lesson_sections
+from app.ui.lesson import lesson_sections, section
+from app.ui.quiz import quiz
+from app.views import rlhf_state as rv
+from app.views.class_dashboard import class_section
+from app.views.class_mode import join_form, next_class_round
+from app.views.ranking import ranking_editor
+from app.views.rater import simulated_rater
+from app.views.rlhf_compare import before_after
+from app.views.rlhf_training import pool, reward_section, update_section
 
 st.title(t("page.rlhf.title"), anchor=False)
-url_state.restore("rlhf")  # a prepared link sets the widgets before they exist
-url_state.link_button("rlhf")
+url_state.restore(rv.URL)  # a prepared link sets the widgets before they exist
+url_state.link_button(rv.URL)
 lm = current_model()
 if lm is None:
     st.info(t("rlhf.no_model"), icon=":material/info:")
@@ -27,20 +34,17 @@ lang = current_lang()
 sections = lesson_sections(lesson_text("rlhf"))
 st.markdown(sections[0][1])
 rv.show_flash()
-(rank_h, rank_md), (rm_h, rm_md), (upd_h, upd_md), (ba_h, ba_md), (cls_h, cls_md), (q_h, q_md) = (
-    sections[1:7]
-)
+rank, reward, update, compare, class_mode, check = sections[1:7]
 
-st.header(rank_h, anchor=False, divider="gray")
-st.markdown(rank_md)
+section(*rank)
 joined = st.session_state.get(rv.CLASS)
 join_on_top = (
     bool(st.query_params.get("class")) and not joined and not st.session_state.get(rv.INSTRUCTOR)
 )
 if db is not None:
     if join_on_top:
-        cv.join_form(db)
-    show = cv.next_class_round(db) if joined else True
+        join_form(db)
+    show = next_class_round(db) if joined else True
     if show and not joined:
         if st.session_state.get(rv.ROUND) is None:
             with st.spinner(t("rlhf.sampling")):
@@ -56,7 +60,7 @@ if db is not None:
     if show:
         _, name = rv.policy(lm)
         st.caption(t("rlhf.policy_caption", name=name))
-        st.fragment(rv.ranking_editor)(db)
+        st.fragment(ranking_editor)(db)
     mine = st.session_state.get(rv.MINE, [])
     st.caption(t("rlhf.my_count", n=len(mine), pairs=sum(len(r.pairs()) for r in mine)))
     if mine:
@@ -68,27 +72,22 @@ if db is not None:
                     rv.response_html(f"{r.prompt[:80]}… → {best}{bad}"), unsafe_allow_html=True
                 )
     if not joined:
-        rv.simulated_rater(db, lm, lang)
+        simulated_rater(db, lm, lang)
 
-rankings = rv.pool(db)
-st.header(rm_h, anchor=False, divider="gray")
-st.markdown(rm_md)
-rv.reward_section(db, lm, rankings)
+rankings = pool(db)
+section(*reward)
+reward_section(db, lm, rankings)
 
-st.header(upd_h, anchor=False, divider="gray")
-st.markdown(upd_md)
-rv.update_section(db, lm, rankings, lang)
+section(*update)
+update_section(db, lm, rankings, lang)
 
-st.header(ba_h, anchor=False, divider="gray")
-st.markdown(ba_md)
-rv.before_after(lm, lang, st.session_state.get("rl_taste", "happy"))
+section(*compare)
+before_after(lm, lang, st.session_state.get("rl_taste", "happy"))
 
-st.header(cls_h, anchor=False, divider="gray")
-st.markdown(cls_md)
+section(*class_mode)
 if db is not None and not join_on_top:
-    cv.class_section(db, lm, lang)
+    class_section(db, lm, lang)
 
-st.header(q_h, anchor=False, divider="gray")
-st.markdown(q_md)
-rv.quiz()
-url_state.keep_in_step("rlhf")
+section(*check)
+quiz("rlhf", "rl_quiz")
+url_state.keep_in_step(rv.URL)

@@ -6,20 +6,23 @@ from functools import partial
 
 import streamlit as st
 
-from app import token_view as tv
 from app import url_state
-from app.a11y import data_table
 from app.i18n import LANGUAGES, current_lang, lesson_text, t, text_for
 from app.resources import current_tokenizer
-from models.bpe_steps import MAX_TRAIN_CHARS
-from models.token_compare import QUIRKS, Encoder, clean_text, count_rows
+from app.ui.a11y import data_table
+from app.ui.lesson import lesson_sections, section
+from app.ui.quiz import quiz
+from app.views import tokenization as tv
+from app.views.bpe_stepper import bpe_stepper
+from models.tokenization.bpe_replay import MAX_TRAIN_CHARS
+from models.tokenization.compare import QUIRKS, Encoder, clean_text, count_rows
 
 lang = current_lang()
-intro, cost, bpe, quirks, check = lesson_text("tokenization").split("<!-- next -->")
+(_, intro), cost, bpe, quirks, check = lesson_sections(lesson_text("tokenization"))
 
-url_state.restore("tokenization")  # a prepared link sets the widgets before they exist
+url_state.restore(tv.URL)  # a prepared link sets the widgets before they exist
 st.title(t("page.tokenization.title"), anchor=False)
-url_state.link_button("tokenization")
+url_state.link_button(tv.URL)
 st.markdown(intro)
 
 # --- Your text, four tokenizers side by side -------------------------------------------------
@@ -54,14 +57,14 @@ def your_text(encoders: dict[str, Encoder]) -> None:
     for i, encode in enumerate(encoders.values()):
         with columns[i % 2]:
             tv.show_tokens(encode(text), view or "text")
-    url_state.keep_in_step("tokenization")  # this fragment reruns alone: keep the text in the URL
+    url_state.keep_in_step(tv.URL)  # this fragment reruns alone: keep the text in the URL
 
 
 your_text(encoders)
 
 # --- Cost per language -----------------------------------------------------------------------
-st.markdown(cost)
-own = st.text_input(t("tokenization.own_label"), key=f"tok_own_{lang}", max_chars=500)
+section(*cost)
+own = st.text_input(t("tokenization.own_label"), key=f"tok_own_{lang}", max_chars=tv.OWN_MAX)
 sentences = {code: text_for(code, "tokenization.cost_sentence") for code in LANGUAGES}
 names = dict(LANGUAGES)
 if own.strip():
@@ -72,14 +75,14 @@ st.markdown(tv.cost_bars_html(rows, names, alt), unsafe_allow_html=True)
 data_table("tok_cost_table", alt, partial(tv.cost_table, rows, names))
 
 # --- Watch BPE learn -------------------------------------------------------------------------
-st.markdown(bpe)
+section(*bpe)
 bpe_text = st.text_area(
     t("tokenization.bpe_text_label"), value=t("tokenization.bpe_sample"), key=f"tok_bpe_{lang}"
 )
 n_merges = st.slider(
     t("tokenization.bpe_merges_label"),
-    1,
-    300,
+    tv.MERGES.lo,
+    tv.MERGES.hi,
     40,
     help=t("tokenization.bpe_merges_help"),
     key="tok_merges",
@@ -88,12 +91,12 @@ if len(bpe_text) > MAX_TRAIN_CHARS:
     st.caption(t("tokenization.bpe_cut", n=f"{MAX_TRAIN_CHARS:,}"))
 run = tv.bpe_run(bpe_text, n_merges)
 if run.merges:
-    tv.bpe_stepper(run)
+    bpe_stepper(run, tv.URL)
 else:
     st.info(t("tokenization.bpe_none"), icon=":material/info:")
 
 # --- Quirks ----------------------------------------------------------------------------------
-st.markdown(quirks)
+section(*quirks)
 tabs = st.tabs([t(f"tokenization.quirk.{kind}") for kind in QUIRKS])
 for tab, (kind, examples) in zip(tabs, QUIRKS.items(), strict=True):
     with tab:
@@ -101,6 +104,6 @@ for tab, (kind, examples) in zip(tabs, QUIRKS.items(), strict=True):
         st.markdown(tv.quirk_table(examples, encoders), unsafe_allow_html=True)
 
 # --- Check your understanding ----------------------------------------------------------------
-st.markdown(check)
-tv.quiz()
-url_state.keep_in_step("tokenization")
+section(*check)
+quiz("tokenization", "tok_quiz")
+url_state.keep_in_step(tv.URL)

@@ -1,6 +1,6 @@
 """Transformer & self-attention: what each token looks at, which heads have a job, and why.
 
-The page reads widgets and calls ``app.transformer_view``; computing lives in ``models/``.
+The page reads widgets and calls ``app.views.transformer``; computing lives in ``models/``.
 Every section can switch between the trained model and the same one at random init.
 """
 
@@ -8,21 +8,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import transformer_view as tv
 from app import url_state
 from app.i18n import current_lang, lesson_text, t
 from app.resources import current_model
+from app.ui.lesson import lesson_sections, section
+from app.ui.quiz import quiz
+from app.views import transformer as tv
 
-url_state.restore("transformer")  # a prepared link sets the widgets before they exist
+url_state.restore(tv.URL)  # a prepared link sets the widgets before they exist
 st.title(t("page.transformer.title"), anchor=False)
-url_state.link_button("transformer")
+url_state.link_button(tv.URL)
 lm = current_model()
 if lm is None:
     st.info(t("transformer.no_model"), icon=":material/info:")
     st.stop()
 
 lang = current_lang()
-sections = tv.lesson_sections(lesson_text("transformer"))
+sections = lesson_sections(lesson_text("transformer"))
 st.markdown(sections[0][1])
 
 random_init = st.toggle(
@@ -38,10 +40,9 @@ renderers = [
     lambda: tv.roles_section(key, model),
     lambda: tv.embeddings_section(key, model, lang),
     lambda: tv.block_section(model),
-    tv.quiz,
+    lambda: quiz("transformer", "tf_quiz"),
 ]
 for (heading, body), render in zip(sections[1:], renderers, strict=False):
-    st.header(heading, anchor=False, divider="gray")
-    st.markdown(body)
+    section(heading, body)
     render()
-url_state.keep_in_step("transformer")
+url_state.keep_in_step(tv.URL)

@@ -1,20 +1,41 @@
-"""Shared fixtures: a tiny tokenizer and model built in memory, so unit tests need no checkpoint."""
+"""Shared fixtures, and the test tiers.
+
+Tests live in one folder per tier, and each test is marked with its folder's name, so a run can
+pick tiers with ``-m``:
+
+- ``unit``: pure code on tiny in-memory models or the shipped checkpoint (``make check`` runs
+  these, less the ones marked ``slow``);
+- ``page``: whole pages run headless in ``AppTest``, in every language;
+- ``server``: a real ``streamlit run`` server driven over its websocket;
+- ``browser``: a real server driven by Debian's Chromium (Playwright), with axe-core.
+
+The fixtures here build a tiny tokenizer and model in memory, so unit tests need no checkpoint;
+the browser fixtures (one server, one Chromium per session) come from ``tests.support.browser``.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 import torch
 
-from models.config import get_preset
-from models.model import LoadedModel, build_model
-from models.tokenizer import train_tokenizer
+from models.model.loading import LoadedModel, build_model
+from models.model.presets import get_preset
+from models.tokenization.tokenizer import train_tokenizer
+from tests.support.browser import browser, server  # noqa: F401 - fixtures
+from tests.support.samples import SAMPLE_TEXTS
 
-SAMPLE_TEXTS = {
-    "en": 'The cat sat on the mat. She said: "Hello!" Then the dog ran to the park.',
-    "de": "Die Katze saß auf der Matte. Sie sagte: „Hallo!“ Dann lief der Hund in den Park.",
-    "ja": "猫はマットの上に座りました。彼女は「こんにちは！」と言いました。",
-    "emoji": "I ❤️ 🐈‍⬛ and 👩🏽‍🚀! 🇯🇵",
-}
+TIERS = ("unit", "page", "server", "browser")
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test with its tier: the folder under ``tests/`` it lives in."""
+    for item in items:
+        parts = Path(str(item.path)).resolve().relative_to(HERE.parent).parts
+        if len(parts) > 2 and parts[0] == "tests" and parts[1] in TIERS:
+            item.add_marker(getattr(pytest.mark, parts[1]))
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +50,3 @@ def tiny_lm(tiny_tokenizer) -> LoadedModel:
     preset = get_preset("nano", n_layer=2, n_head=2, n_embd=32, n_positions=32)
     model = build_model(preset, tiny_tokenizer, seed=0).eval()
     return LoadedModel(model, tiny_tokenizer, "tiny", torch.device("cpu"))
-
-
-# Real-browser fixtures (session-wide: one server, one Chromium), for every test_browser*.py.
-from tests.browser_support import browser, server  # noqa: E402, F401

@@ -1,0 +1,43 @@
+"""The one chart style of Glassbox: projector-sized fonts, tight margins, colour-blind-safe colours.
+
+Every plotly figure goes through ``styled(fig, height=…)`` (``app.ui.a11y.chart_with_table``
+then draws it with its data as a table); ``FONT`` is the size every text of a chart starts
+from, and ``app.presenter`` scales it for a projector.
+
+plotly is imported here, after pandas, so that no thread ever sees half of pandas: plotly
+looks pandas up with ``sys.modules.get("pandas")`` when it validates and serialises a figure,
+without importing it. A Streamlit server runs every session, and the model preload, in threads
+of one process, so while one thread imports pandas for the first time (the transformer
+lesson's tables, the preload warming the lessons), another thread drawing a chart could pick up
+the module half-initialised: "partially initialized module 'pandas' has no attribute 'Series'".
+Importing pandas for real before plotly makes every chart module wait for the whole of it.
+Chart modules import ``go`` from here; pages without plotly charts (home, tokenization) never
+pay the ~0.3 s that pandas takes.
+
+>>> fig = styled(go.Figure(), height=300, top=10)
+>>> fig.layout.font.size, fig.layout.margin.t, fig.layout.height
+(18, 10, 300)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas  # noqa: F401 - imported whole before any figure is built
+import plotly.graph_objects as go
+
+from app.ui.palette import OKABE_ITO
+
+FONT: dict[str, Any] = {"size": 18}  # projector-sized: read from the back of a classroom
+MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}  # the page gives charts little room to waste
+SEQUENTIAL = "Viridis"  # sequential and colour-blind safe (also readable in grey)
+HORIZONTAL_LEGEND = {"orientation": "h", "y": 1.15}
+
+__all__ = ["FONT", "HORIZONTAL_LEGEND", "MARGIN", "OKABE_ITO", "SEQUENTIAL", "go", "styled"]
+
+
+def styled(fig: go.Figure, *, height: int, top: int = MARGIN["t"], **layout: Any) -> go.Figure:
+    """``fig`` with the house style: ``FONT``, ``MARGIN`` (``top`` for the title's room) and
+    ``height``; ``layout`` sets anything else (axes, legend, title). Returns ``fig``."""
+    fig.update_layout(font=FONT, height=height, margin={**MARGIN, "t": top}, **layout)
+    return fig

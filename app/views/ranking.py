@@ -1,0 +1,222 @@
+"""The ranking editor: put K responses in order (move, tie, remove), mark "all bad", submit.
+
+The ranking being edited is a small state machine in ``st.session_state`` (``ITEMS``: ranked
+response indices, best first; ``TIED``: those tied with the one above). Every button acts through
+a callback, so the editor works by keyboard alone, and a submit writes the ranking to the
+database at once, refusing a stale or incomplete form.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.i18n import t
+from app.ui.palette import BLUE
+from app.ui.render import escape_text
+from app.views.rlhf_state import (
+    ALL_BAD,
+    CLASS,
+    ITEMS,
+    MINE,
+    ROUND,
+    TIED,
+    flash,
+    rater_id,
+    show_response,
+)
+from models.preference.rankings import Ranking
+from models.storage.rankings_store import RankingStore, StoreError
+
+ICON_ONLY = ("up", "down", "tie", "rm")  # ranked rows' buttons: icon shown, label for readers
+
+
+def groups(items: list[int], tied: list[int]) -> list[list[int]]:
+    """Ranked items (best first) with tie marks → groups of the ranking.
+
+    >>> groups([2, 0, 3, 1], [3])
+    [[2], [0, 3], [1]]
+    """
+    out: list[list[int]] = []
+    for i in items:
+        if out and i in tied:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
+
+
+def _rank_next(i: int) -> None:
+    if i not in st.session_state[ITEMS]:
+        st.session_state[ITEMS].append(i)
+
+
+def _move(i: int, delta: int) -> None:
+    items = st.session_state[ITEMS]
+    a = items.index(i)
+    b = a + delta
+    if 0 <= b < len(items):
+        items[a], items[b] = items[b], items[a]
+
+
+def _toggle_tie(i: int) -> None:
+    tied = st.session_state[TIED]
+    if i in tied:
+        tied.remove(i)
+    else:
+        tied.append(i)
+
+
+def _remove(i: int) -> None:
+    st.session_state[ITEMS].remove(i)
+    if i in st.session_state[TIED]:
+        st.session_state[TIED].remove(i)
+
+
+def submit_ranking(db: RankingStore, shown: str, lang: str) -> None:
+    """Store the ranking being edited; refuses a stale or incomplete form, writes nothing then."""
+    rnd = st.session_state.get(ROUND)
+    if rnd is None or rnd["fingerprint"] != shown:
+        flash("warning", t("rlhf.stale"))
+        return
+    items, k = st.session_state[ITEMS], len(rnd["responses"])
+    if len(items) != k:
+        flash("warning", t("rlhf.incomplete", k=k, n=k - len(items)))
+        return
+    cls = st.session_state.get(CLASS)
+    try:
+        ranking = Ranking(
+            rnd["prompt"],
+            tuple(rnd["responses"]),
+            tuple(map(tuple, groups(items, st.session_state[TIED]))),
+            bool(st.session_state.get(ALL_BAD)),
+            cls["nickname"] if cls else rater_id(),
+        )
+        pk = db.submit(
+            ranking,
+            class_code=cls["code"] if cls and rnd["round_pk"] else None,
+            student_id=cls["student_id"] if cls and rnd["round_pk"] else None,
+            round_pk=rnd["round_pk"],
+            lang=lang,
+        )
+    except (StoreError, ValueError) as exc:
+        flash("error", str(exc))
+        return
+    st.session_state.setdefault(MINE, []).append(ranking)
+    flash("success", t("rlhf.stored", id=pk, pairs=len(ranking.pairs())))
+    st.session_state.pop(ROUND, None)  # the next prompt is drawn on the next run
+
+
+def icon_only_css(n: int) -> str:
+    """A style that hides the labels of the ranked rows' move/tie/remove buttons from sight but
+    not from screen readers (the icon shows; the label is the button's accessible name).
+
+    Built from constants and integers only. The selectors name each button exactly: a prefix
+    match would also hide ``rl_rm_train``'s label.
+
+    >>> icon_only_css(1).count(".st-key-rl_")
+    4
+    """
+    keys = ", ".join(f".st-key-rl_{what}_{i}" for i in range(n) for what in ICON_ONLY)
+    return (
+        f"<style>:is({keys}) [data-testid='stMarkdownContainer']"
+        "{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;"
+        "clip:rect(0 0 0 0);white-space:nowrap;border:0}</style>"
+    )
+
+
+def ranking_editor(db: RankingStore) -> None:
+    """The prompt, the ranked list (move, tie, remove), the unranked responses, submit."""
+    rnd = st.session_state.get(ROUND)
+    if rnd is None:  # just submitted: the page (not only this fragment) draws the next round
+        st.rerun(scope="app")
+    responses, items, tied = rnd["responses"], st.session_state[ITEMS], st.session_state[TIED]
+    if items:
+        st.html(icon_only_css(len(responses)))
+    st.markdown(f"**{t('rlhf.prompt')}**")
+    st.markdown(
+        f"<div style='border-left:4px solid {BLUE};padding-left:10px;font-size:1.05rem'>"
+        f"{escape_text(rnd['prompt'], keep_newlines=True)}</div>",
+        unsafe_allow_html=True,
+    )
+    if items:
+        st.markdown(f"**{t('rlhf.your_ranking')}**")
+    place = 0
+    for pos, i in enumerate(items):
+        is_tie = pos > 0 and i in tied
+        place += 0 if is_tie else 1
+        label, body, b1, b2, b3, b4 = st.columns([0.6, 6, 0.6, 0.6, 0.6, 0.6])
+        label.markdown(
+            f"### {t('rlhf.place_n', n=place)}" + (f" _{t('rlhf.tie_mark')}_" if is_tie else "")
+        )
+        with body:
+            st.caption(t("rlhf.response_n", n=i + 1))
+            show_response(responses[i])
+        b1.button(
+            t("rlhf.move_up"),
+            icon=":material/arrow_upward:",
+            key=f"rl_up_{i}",
+            help=t("rlhf.move_up"),
+            on_click=_move,
+            args=(i, -1),
+            disabled=pos == 0,
+        )
+        b2.button(
+            t("rlhf.move_down"),
+            icon=":material/arrow_downward:",
+            key=f"rl_down_{i}",
+            help=t("rlhf.move_down"),
+            on_click=_move,
+            args=(i, 1),
+            disabled=pos == len(items) - 1,
+        )
+        b3.button(
+            t("rlhf.untie" if is_tie else "rlhf.tie_with_above"),
+            icon=":material/drag_handle:",
+            key=f"rl_tie_{i}",
+            help=t("rlhf.untie" if is_tie else "rlhf.tie_with_above"),
+            on_click=_toggle_tie,
+            args=(i,),
+            disabled=pos == 0,
+            type="primary" if is_tie else "secondary",
+        )
+        b4.button(
+            t("rlhf.remove"),
+            icon=":material/close:",
+            key=f"rl_rm_{i}",
+            help=t("rlhf.remove"),
+            on_click=_remove,
+            args=(i,),
+        )
+    rest = [i for i in range(len(responses)) if i not in items]
+    if rest:
+        st.markdown(f"**{t('rlhf.unranked')}**")
+    for i in rest:
+        body, b = st.columns([7.4, 1.6])
+        with body:
+            st.caption(t("rlhf.response_n", n=i + 1))
+            show_response(responses[i])
+        b.button(
+            t("rlhf.rank_next"),
+            key=f"rl_pick_{i}",
+            help=t("rlhf.rank_next_help"),
+            on_click=_rank_next,
+            args=(i,),
+            icon=":material/add:",
+        )
+    st.checkbox(t("rlhf.all_bad"), key=ALL_BAD, help=t("rlhf.all_bad_help"))
+    complete = not rest
+    if complete:
+        n_pairs = len(
+            Ranking(rnd["prompt"], tuple(responses), tuple(map(tuple, groups(items, tied)))).pairs()
+        )
+        st.caption(t("rlhf.pairs_preview", pairs=n_pairs))
+    st.button(
+        t("rlhf.submit"),
+        type="primary",
+        key=f"rl_submit_{rnd['fingerprint']}",
+        help=t("rlhf.submit_help"),
+        on_click=submit_ranking,
+        args=(db, rnd["fingerprint"], st.session_state.get("lang", "en")),
+        disabled=not complete,
+        icon=":material/how_to_vote:",
+    )

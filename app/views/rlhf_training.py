@@ -1,0 +1,286 @@
+"""Training on the rankings: the reward model, then DPO or RLHF, each a live job on the page.
+
+What training learns from is the pool: the class's rankings on the instructor's dashboard, else
+this session's own. Every job trains a private copy (never the cached reference model) and runs
+in ``app.ui.live.live_panel``; the updated policy replaces the reference for this session only.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import streamlit as st
+
+from app.i18n import t
+from app.ui.a11y import chart_with_table
+from app.ui.charts import HORIZONTAL_LEGEND, go, styled
+from app.ui.live import live_panel
+from app.ui.palette import BLUE, GREEN, VERMILLION
+from app.views.rlhf_state import (
+    BETA,
+    DPO_STEPS,
+    INSTRUCTOR,
+    JOBS,
+    KL,
+    MINE,
+    POLICY,
+    RLHF_STEPS,
+    RM,
+    RM_STEPS,
+    ROUND,
+    flash,
+    policy_version,
+    prompts,
+    response_html,
+)
+from models.model.loading import LoadedModel
+from models.preference.dpo import dpo_update
+from models.preference.rankings import Ranking
+from models.preference.reward_model import RewardModel, split_rankings, train_reward_model
+from models.preference.rlhf import rlhf_update
+from models.storage.rankings_store import RankingStore, StoreError
+from models.training.jobs import Job
+
+
+def pool(db: RankingStore | None) -> list[Ranking]:
+    """What training learns from: the class's pooled rankings on the instructor's dashboard,
+    else this session's own rankings."""
+    ins = st.session_state.get(INSTRUCTOR)
+    if ins and db is not None:
+        try:
+            return [s.ranking for s in db.rankings(ins["code"])]
+        except StoreError as exc:
+            st.error(str(exc))
+            return []
+    return list(st.session_state.get(MINE, []))
+
+
+def pool_caption(rankings: list[Ranking]) -> None:
+    n_pairs = sum(len(r.pairs()) for r in rankings)
+    if not n_pairs:
+        st.info(t("rlhf.pool_empty"), icon=":material/info:")
+        return
+    key = "rlhf.pool_class" if st.session_state.get(INSTRUCTOR) else "rlhf.pool_solo"
+    st.caption(t(key, n=len(rankings), pairs=n_pairs))
+
+
+def _line(fig: go.Figure, xs: list, ys: list, name: str, colour: str, axis: str = "y") -> None:
+    fig.add_scatter(
+        x=xs, y=ys, mode="lines+markers", name=name, line={"color": colour, "width": 3}, yaxis=axis
+    )
+
+
+def _figure(title_y: str, height: int = 300) -> go.Figure:
+    return styled(
+        go.Figure(),
+        height=height,
+        top=30,
+        xaxis_title=t("rlhf.step"),
+        yaxis_title=title_y,
+        legend=HORIZONTAL_LEGEND,
+    )
+
+
+def _start(kind: str, job: Job, model: object, base: str) -> None:
+    """Keep ``job`` for ``live_panel``; ``meta`` holds the model it trains and the base's identity."""
+    job.meta.update(model=model, base=base)
+    st.session_state[JOBS[kind]] = job
+
+
+def _job_status(job: Job, progress_key: str) -> None:
+    """The progress bar while ``job`` runs, its message if it failed."""
+    h = job.history
+    if job.status == "running" and h:
+        st.progress(job.progress, text=t(progress_key, step=h[-1].step, steps=h[-1].total_steps))
+    if job.status == "error":
+        st.error(job.message)
+
+
+def reward_section(db: RankingStore | None, lm: LoadedModel, rankings: list[Ranking]) -> None:
+    pool_caption(rankings)
+    c1, c2 = st.columns([2, 3])
+    steps = c1.slider(t("rlhf.rm_steps"), RM_STEPS.lo, RM_STEPS.hi, 40, 10, key="rl_rm_steps")
+    if c1.button(
+        t("rlhf.rm_train"),
+        key="rl_rm_train",
+        type="primary",
+        icon=":material/model_training:",
+        disabled=not any(r.pairs() for r in rankings),
+    ):
+        train, val = split_rankings(rankings)
+        rm = RewardModel(lm.model)
+        job = Job(
+            train_reward_model(rm, lm.tokenizer, train, val, steps=steps), meta={"n_val": len(val)}
+        )
+        _start("rm", job, rm, lm.identity)
+
+    def draw(job: Job) -> None:
+        h = job.history
+        _job_status(job, "rlhf.rm_progress")
+        fig = _figure(t("rlhf.rm_loss"))
+        _line(fig, [e.step for e in h], [e.loss for e in h], t("rlhf.rm_loss"), BLUE)
+        acc = [e for e in h if e.val_acc is not None]
+        if acc:
+            fig.update_layout(
+                yaxis2={
+                    "overlaying": "y",
+                    "side": "right",
+                    "range": [0, 1],
+                    "title": t("rlhf.rm_acc"),
+                }
+            )
+            _line(
+                fig,
+                [e.step for e in acc],
+                [e.val_acc for e in acc],
+                t("rlhf.rm_acc"),
+                VERMILLION,
+                "y2",
+            )
+        chart_with_table(fig, "rl_rm_chart", alt=t("rlhf.rm_chart_alt"))
+
+    def finish() -> None:
+        job = st.session_state[JOBS["rm"]]
+        accs = [e.val_acc for e in job.history if e.val_acc is not None]
+        st.session_state[RM] = {
+            "model": job.meta["model"],
+            "acc": accs[-1] if accs else None,
+            "n_val": job.meta["n_val"],
+            "base": job.meta["base"],
+        }
+
+    with c2:
+        if st.session_state.get(JOBS["rm"]):
+            live_panel(JOBS["rm"], draw, finish)
+    rm = st.session_state.get(RM)
+    if rm and rm["base"] == lm.identity:
+        if rm["acc"] is None:
+            st.caption(t("rlhf.rm_no_holdout"))
+        else:
+            st.markdown(t("rlhf.rm_result", n=rm["n_val"], acc=f"{rm['acc']:.0%}"))
+        rnd = st.session_state.get(ROUND)
+        if rnd:
+            scores = rm["model"].score(lm.tokenizer, rnd["prompt"], rnd["responses"])
+            st.markdown(f"**{t('rlhf.rm_scores')}**")
+            st.dataframe(
+                {
+                    t("rlhf.response_n", n=""): [i + 1 for i in range(len(scores))],
+                    t("rlhf.reward"): [round(s, 3) for s in scores],
+                },
+                hide_index=True,
+            )
+
+
+def _finish_update(kind: str, method: str) -> None:
+    job = st.session_state[JOBS[kind]]
+    if job.status == "done":
+        st.session_state[POLICY] = {
+            "model": job.meta["model"].eval(),
+            "method": method,
+            "base": job.meta["base"],
+            "version": policy_version() + 1,
+        }
+        flash("success", t("rlhf.update_done", method=method, s=job.elapsed_s))
+
+
+def update_section(
+    db: RankingStore | None, lm: LoadedModel, rankings: list[Ranking], lang: str
+) -> None:
+    pairs = [p for r in rankings for p in r.pairs()]
+    left, right = st.columns(2)
+    with left, st.container(border=True):
+        st.markdown(f"**{t('rlhf.dpo_title')}**")
+        beta = st.slider(
+            t("rlhf.dpo_beta"),
+            BETA.lo,
+            BETA.hi,
+            0.1,
+            0.01,
+            key="rl_beta",
+            help=t("rlhf.dpo_beta_help"),
+        )
+        steps = st.slider(
+            t("rlhf.dpo_steps"), DPO_STEPS.lo, DPO_STEPS.hi, 40, 10, key="rl_dpo_steps"
+        )
+        if st.button(t("rlhf.dpo_run"), key="rl_dpo_run", type="primary", disabled=not pairs):
+            model = copy.deepcopy(lm.model).to(lm.device)
+            _start(
+                "dpo",
+                Job(dpo_update(model, lm.model, lm.tokenizer, pairs, beta=beta, steps=steps)),
+                model,
+                lm.identity,
+            )
+
+        def draw_dpo(job: Job) -> None:
+            h = job.history
+            _job_status(job, "rlhf.dpo_progress")
+            fig = _figure(t("rlhf.dpo_loss"), 260)
+            _line(
+                fig,
+                [e.step for e in h],
+                [e.loss for e in h],
+                t("rlhf.dpo_loss"),
+                BLUE,
+            )
+            _line(
+                fig,
+                [e.step for e in h],
+                [e.accuracy for e in h],
+                t("rlhf.dpo_acc"),
+                GREEN,
+            )
+            chart_with_table(fig, "rl_dpo_chart", alt=t("rlhf.dpo_chart_alt"))
+
+        if st.session_state.get(JOBS["dpo"]):
+            live_panel(JOBS["dpo"], draw_dpo, lambda: _finish_update("dpo", "DPO"))
+    with right, st.container(border=True):
+        st.markdown(f"**{t('rlhf.rlhf_title')}**")
+        kl = st.slider(
+            t("rlhf.rlhf_kl"), KL.lo, KL.hi, 0.1, 0.01, key="rl_kl", help=t("rlhf.rlhf_kl_help")
+        )
+        steps = st.slider(
+            t("rlhf.rlhf_steps"), RLHF_STEPS.lo, RLHF_STEPS.hi, 30, 5, key="rl_rlhf_steps"
+        )
+        rm = st.session_state.get(RM)
+        ready = rm is not None and rm["base"] == lm.identity
+        if not ready:
+            st.caption(t("rlhf.rlhf_needs_rm"))
+        if st.button(t("rlhf.rlhf_run"), key="rl_rlhf_run", type="primary", disabled=not ready):
+            model = copy.deepcopy(lm.model).to(lm.device)
+            events = rlhf_update(
+                model,
+                lm.model,
+                rm["model"],
+                lm.tokenizer,
+                prompts(lang)[:8],
+                kl_coef=kl,
+                steps=steps,
+            )
+            _start("rlhf", Job(events), model, lm.identity)
+
+        def draw_rlhf(job: Job) -> None:
+            h = job.history
+            _job_status(job, "rlhf.rlhf_progress")
+            fig = _figure(t("rlhf.rlhf_reward"), 260)
+            xs = [e.step for e in h]
+            _line(fig, xs, [e.reward for e in h], t("rlhf.rlhf_reward"), GREEN)
+            fig.update_layout(
+                yaxis2={"overlaying": "y", "side": "right", "title": t("rlhf.rlhf_kl_axis")}
+            )
+            _line(fig, xs, [e.kl for e in h], t("rlhf.rlhf_kl_axis"), VERMILLION, "y2")
+            chart_with_table(fig, "rl_rlhf_chart", alt=t("rlhf.rlhf_chart_alt"))
+            if h:
+                st.caption(t("rlhf.rlhf_sample", step=h[-1].step))
+                st.markdown(response_html(h[-1].sample), unsafe_allow_html=True)
+                if h[-1].kl > 5:
+                    st.warning(t("rlhf.overopt", kl=h[-1].kl))
+
+        if st.session_state.get(JOBS["rlhf"]):
+            live_panel(JOBS["rlhf"], draw_rlhf, lambda: _finish_update("rlhf", "RLHF"))
+    if st.session_state.get(POLICY):
+        st.button(
+            t("rlhf.reset_policy"),
+            key="rl_reset_policy",
+            icon=":material/undo:",
+            on_click=lambda: st.session_state.pop(POLICY, None),
+        )

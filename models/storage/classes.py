@@ -1,0 +1,243 @@
+"""Classes, students and rounds in the database: what an instructor creates and students join.
+
+``ClassStore`` holds the engine (shared per URL and process) and every operation on classes;
+``models.storage.rankings_store.RankingStore`` adds the rankings themselves. Instructor
+actions need the class passcode, stored only as a salted scrypt hash.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from models.preference.rankings import round_id
+from models.storage.checks import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    PASSCODE_MIN,
+    check_round_texts,
+    check_text,
+    clean_nickname,
+    hash_passcode,
+    normalize_code,
+    now,
+    utc,
+)
+from models.storage.database import (
+    BUSY_TIMEOUT_S,
+    Conflict,
+    StoreError,
+    describe,
+    engine_for,
+    friendly_errors,
+    write_transaction,
+)
+from models.storage.schema import (
+    AccessDenied,
+    ClassClosed,
+    ClassInfo,
+    Round,
+    StaleRound,
+    UnknownClass,
+    class_table,
+    metadata,
+    ranking_table,
+    round_record,
+    round_table,
+    student_table,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def default_url() -> str:
+    """``GLASSBOX_DB_URL`` if set, else a SQLite file in the repository's ``data/`` folder."""
+    return (
+        os.environ.get("GLASSBOX_DB_URL") or f"sqlite:///{REPO_ROOT / 'data' / 'glassbox.sqlite'}"
+    )
+
+
+class ClassStore:
+    """Classes, students and rounds in one database; see the module docstring.
+
+    ``url``: any SQLAlchemy URL; default ``GLASSBOX_DB_URL``, else ``data/glassbox.sqlite``.
+    ``busy_timeout_s``: how long a SQLite write waits for other writers before it fails.
+    """
+
+    def __init__(self, url: str | None = None, *, busy_timeout_s: float = BUSY_TIMEOUT_S):
+        self.engine = engine_for(url or default_url(), metadata, busy_timeout_s)
+
+    @property
+    def url_for_display(self) -> str:
+        """The database URL with any password replaced by ``***``."""
+        return describe(self.engine)
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        with friendly_errors(self.engine), self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        with friendly_errors(self.engine), write_transaction(self.engine) as conn:
+            yield conn
+
+    # ------------------------------------------------------------------ classes & students
+
+    def create_class(self, passcode: str, title: str = "") -> str:
+        """A new class; returns its code. Only the passcode's salted hash is stored."""
+        if len(passcode) < PASSCODE_MIN:
+            raise StoreError(f"The passcode needs at least {PASSCODE_MIN} characters.")
+        check_text(title, "title")
+        salt = secrets.token_bytes(16)
+        digest = hash_passcode(passcode, salt)
+        for _ in range(10):
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            try:
+                with self._writing() as conn:
+                    conn.execute(
+                        class_table.insert().values(
+                            code=code,
+                            title=title.strip(),
+                            pass_salt=salt,
+                            pass_hash=digest,
+                            created_at=now(),
+                        )
+                    )
+                return code
+            except Conflict:  # the code is taken: draw another
+                continue
+        raise StoreError("Could not find a free class code; please try again.")
+
+    def _class_row(self, conn: Connection, code: str) -> sa.Row:
+        row = conn.execute(sa.select(class_table).filter_by(code=normalize_code(code))).first()
+        if row is None:
+            raise UnknownClass(f"There is no class with the code {code.strip()!r}.")
+        return row
+
+    def class_info(self, code: str) -> ClassInfo:
+        with self._reading() as conn:
+            row = self._class_row(conn, code)
+        return ClassInfo(row.code, row.title, utc(row.created_at), utc(row.closed_at))
+
+    def verify_passcode(self, code: str, passcode: str) -> bool:
+        """True if ``passcode`` is the class's; compared in constant time."""
+        with self._reading() as conn:
+            row = self._class_row(conn, code)
+        return hmac.compare_digest(hash_passcode(passcode, row.pass_salt), row.pass_hash)
+
+    def _instructor(self, conn: Connection, code: str, passcode: str) -> sa.Row:
+        row = self._class_row(conn, code)
+        if not hmac.compare_digest(hash_passcode(passcode, row.pass_salt), row.pass_hash):
+            raise AccessDenied("Wrong passcode for this class; nothing was changed.")
+        return row
+
+    def join(self, code: str, nickname: str) -> int:
+        """The student id for ``nickname`` in the class; the same name gets the same id back."""
+        name = clean_nickname(nickname)
+        try:
+            return self._join_once(code, name)
+        except Conflict:  # a replica inserted the same name between our select and insert
+            return self._join_once(code, name)
+
+    def _join_once(self, code: str, name: str) -> int:
+        with self._writing() as conn:
+            row = self._class_row(conn, code)
+            if row.closed_at is not None:
+                raise ClassClosed("This class is closed; it takes no new students.")
+            found = conn.execute(
+                sa.select(student_table.c.id).filter_by(class_code=row.code, nickname=name)
+            ).scalar()
+            if found is not None:
+                return found
+            insert = student_table.insert().values(
+                class_code=row.code, nickname=name, created_at=now()
+            )
+            return conn.execute(insert).inserted_primary_key[0]
+
+    def close_class(self, code: str, passcode: str) -> None:
+        """No more joins, rounds or rankings; everything stored stays readable."""
+        with self._writing() as conn:
+            row = self._instructor(conn, code, passcode)
+            if row.closed_at is None:
+                conn.execute(class_table.update().filter_by(code=row.code).values(closed_at=now()))
+
+    def per_student_counts(self, code: str) -> dict[str, int]:
+        """Nickname → number of (unarchived) rankings, every joined student, in join order."""
+        n = sa.func.count(ranking_table.c.id)
+        on = sa.and_(
+            ranking_table.c.student_id == student_table.c.id, ranking_table.c.archived.is_(False)
+        )
+        with self._reading() as conn:
+            row = self._class_row(conn, code)
+            result = conn.execute(
+                sa.select(student_table.c.nickname, n)
+                .select_from(student_table.outerjoin(ranking_table, on))
+                .where(student_table.c.class_code == row.code)
+                .group_by(student_table.c.id, student_table.c.nickname)
+                .order_by(student_table.c.id)
+            )
+            return {name: count for name, count in result}
+
+    # --------------------------------------------------------------------------- rounds
+
+    def publish_round(
+        self,
+        code: str,
+        passcode: str,
+        prompt: str,
+        responses: list[str] | tuple[str, ...],
+        lang: str = "en",
+        policy_version: int = 0,
+    ) -> int:
+        """Instructor: every student of the class will rank these same responses."""
+        responses = tuple(responses)
+        if len(responses) < 2:
+            raise StoreError("A round needs at least two responses.")
+        check_round_texts(prompt, responses)
+        with self._writing() as conn:
+            row = self._instructor(conn, code, passcode)
+            if row.closed_at is not None:
+                raise ClassClosed("This class is closed.")
+            return conn.execute(
+                round_table.insert().values(
+                    class_code=row.code,
+                    prompt=prompt,
+                    responses=list(responses),
+                    fingerprint=round_id(prompt, responses),
+                    lang=lang,
+                    policy_version=int(policy_version),
+                    created_at=now(),
+                )
+            ).inserted_primary_key[0]
+
+    def current_rounds(self, code: str) -> list[Round]:
+        """The rounds of the newest policy version, in the order they were published."""
+        with self._reading() as conn:
+            row = self._class_row(conn, code)
+            newest = (
+                sa.select(sa.func.max(round_table.c.policy_version))
+                .where(round_table.c.class_code == row.code)
+                .scalar_subquery()
+            )
+            result = conn.execute(
+                sa.select(round_table)
+                .where(round_table.c.class_code == row.code, round_table.c.policy_version == newest)
+                .order_by(round_table.c.id)
+            )
+            return [round_record(r) for r in result]
+
+    def get_round(self, pk: int) -> Round:
+        """One published round, e.g. to re-show it after a reload."""
+        with self._reading() as conn:
+            r = conn.execute(sa.select(round_table).filter_by(id=pk)).first()
+        if r is None:
+            raise StaleRound("This round no longer exists; please reload.")
+        return round_record(r)

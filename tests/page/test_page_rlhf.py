@@ -1,0 +1,175 @@
+"""AppTest for the RLHF page: ranking by clicks, the simulated rater, training from the page,
+class mode (instructor + student sessions on one database), and the bad-input list."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from models.preference.rankings import Ranking
+from models.storage.rankings_store import RankingStore
+from tests.support.apptest import ENTRY, TIMEOUT, ok, open_page
+
+
+@pytest.fixture(autouse=True)
+def database(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'rankings.sqlite'}"
+    monkeypatch.setenv("GLASSBOX_DB_URL", url)
+    return url
+
+
+def rank_all(at: AppTest, order: list[int], tie: int | None = None) -> None:
+    for i in order:
+        at.button(key=f"rl_pick_{i}").click().run()
+        ok(at)
+    if tie is not None:
+        at.button(key=f"rl_tie_{tie}").click().run()
+        ok(at)
+
+
+def submit(at: AppTest) -> None:
+    [button] = [b for b in at.button if (b.key or "").startswith("rl_submit_")]
+    button.click().run()
+    ok(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "ja"])
+def test_rank_and_store_in_every_language(lang: str, database: str) -> None:
+    at = open_page("rlhf", lang)
+    shown = at.session_state["rl_round"]
+    assert len(shown["responses"]) == 4
+    [button] = [b for b in at.button if (b.key or "").startswith("rl_submit_")]
+    assert button.disabled  # nothing ranked yet
+    rank_all(at, [2, 0, 3, 1], tie=3)
+    at.checkbox(key="rl_all_bad").check().run()
+    submit(at)
+    assert at.success, "no confirmation"
+    [stored] = RankingStore(database).rankings()
+    assert stored.ranking.order == ((2,), (0, 3), (1,))
+    assert stored.ranking.all_bad
+    assert stored.ranking.responses == tuple(shown["responses"])
+    assert stored.lang == lang
+    assert at.session_state["rl_round"]["fingerprint"] != shown["fingerprint"]  # a new round
+
+
+def test_move_and_remove_change_the_ranking() -> None:
+    at = open_page("rlhf")
+    rank_all(at, [0, 1, 2])
+    at.button(key="rl_down_0").click().run()
+    at.button(key="rl_up_2").click().run()
+    assert at.session_state["rl_items"] == [1, 2, 0]
+    at.button(key="rl_rm_2").click().run()
+    assert at.session_state["rl_items"] == [1, 0]
+    [button] = [b for b in at.button if (b.key or "").startswith("rl_submit_")]
+    assert button.disabled  # two responses still unranked
+    ok(at)
+
+
+def test_simulated_rater_then_reward_model_and_dpo_from_the_page(database: str) -> None:
+    at = open_page("rlhf")
+    at.number_input(key="rl_sim_n").set_value(12).run()
+    at.button(key="rl_sim_add").click().run()
+    ok(at)
+    assert RankingStore(database).count() == 12
+    assert all(r.ranking.rater == "sim:happy" for r in RankingStore(database).rankings())
+    at.slider(key="rl_rm_steps").set_value(10).run()
+    at.button(key="rl_rm_train").click().run()
+    for _ in range(40):
+        if at.session_state["rl_rm_job"].finished:
+            break
+        at.run()
+        ok(at)
+    at.run()
+    assert at.session_state["rl_rm"]["acc"] is not None
+    at.slider(key="rl_dpo_steps").set_value(10).run()
+    at.button(key="rl_dpo_run").click().run()
+    for _ in range(40):
+        if at.session_state["rl_dpo_job"].finished:
+            break
+        at.run()
+        ok(at)
+    at.run()
+    ok(at)
+    assert at.session_state["rl_policy"]["method"] == "DPO"
+    assert any("→" in m.value for m in at.markdown)  # the before → after share is shown
+    at.button(key="rl_rlhf_run").click().run()  # RLHF with the trained reward model starts
+    ok(at)
+    assert at.session_state["rl_rlhf_job"].history
+
+
+def test_stale_form_is_refused_and_nothing_is_stored(database: str) -> None:
+    at = open_page("rlhf")
+    rank_all(at, [0, 1, 2, 3])
+    [old_button] = [b for b in at.button if (b.key or "").startswith("rl_submit_")]
+    changed = dict(at.session_state["rl_round"], fingerprint="responses-changed")
+    at.session_state["rl_round"] = changed  # the responses changed after the form was drawn
+    old_button.click().run()
+    ok(at)
+    assert at.warning, "no message for a stale form"
+    assert RankingStore(database).count() == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "ja"])
+def test_instructor_and_student_share_a_class(lang: str, database: str) -> None:
+    teacher = open_page("rlhf", lang)
+    teacher.text_input(key="rl_new_title").input("Class 7b").run()
+    teacher.text_input(key="rl_new_pass").input("sesame").run()
+    teacher.button(key="rl_create").click().run()
+    ok(teacher)
+    code = teacher.session_state["rl_instructor"]["code"]
+    assert any(code in (c.value or "") for c in teacher.code)  # the join link
+    teacher.button(key="rl_publish").click().run()
+    ok(teacher)
+    db = RankingStore(database)
+    assert len(db.current_rounds(code)) == 3
+
+    student = AppTest.from_file(ENTRY, default_timeout=TIMEOUT)
+    student.query_params["class"] = code
+    student.query_params["lang"] = lang
+    student.run()
+    student.switch_page("../pages/rlhf.py").run()
+    ok(student)
+    assert student.text_input(key="rl_join_code").value == code
+    student.text_input(key="rl_join_nick").input("<script>x</script>").run()
+    student.button(key="rl_join").click().run()
+    ok(student)
+    assert "&lt;script&gt;" in " ".join(m.value for m in student.markdown)
+    assert student.session_state["rl_round"]["round_pk"] == db.current_rounds(code)[0].id
+    rank_all(student, [3, 2, 1, 0])
+    submit(student)
+    [stored] = db.rankings(code)
+    assert stored.nickname == "<script>x</script>"
+    assert stored.round_pk == db.current_rounds(code)[0].id
+
+    teacher.run()
+    ok(teacher)
+    assert [m.value for m in teacher.metric][:2] == ["1", "1"]  # rankings, students
+    assert [d.label for d in teacher.get("download_button")] != []
+
+
+def test_wrong_passcode_and_unknown_code_are_refused(database: str) -> None:
+    code = RankingStore(database).create_class("right")
+    at = open_page("rlhf")
+    at.text_input(key="rl_login_code").input(code).run()
+    at.text_input(key="rl_login_pass").input("wrong").run()
+    at.button(key="rl_login").click().run()
+    ok(at)
+    assert "rl_instructor" not in at.session_state
+    assert at.error
+    at.text_input(key="rl_join_code").input("NOPE99").run()
+    at.text_input(key="rl_join_nick").input("kim").run()
+    at.button(key="rl_join").click().run()
+    ok(at)
+    assert "rl_class" not in at.session_state
+    assert at.error
+
+
+def test_read_only_database_gives_a_message_not_an_exception(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "ro.sqlite"
+    RankingStore(f"sqlite:///{path}").submit(Ranking.from_order("p", ["a", "b"], [0, 1]))
+    monkeypatch.setenv("GLASSBOX_DB_URL", f"sqlite:///file:{path}?mode=ro&uri=true")
+    at = open_page("rlhf")
+    rank_all(at, [0, 1, 2, 3])
+    submit(at)
+    assert at.error, "no message for a read-only database"
+    assert RankingStore(f"sqlite:///{path}").count() == 1
