@@ -1,4 +1,5 @@
-# Glassbox: the README's two commands are `make run` and `make test`.
+# Glassbox: the README's commands are `make run`, `make check` (the contributor's loop) and
+# `make test` (everything; what CI runs).
 SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
@@ -7,7 +8,7 @@ PORT ?= 8501
 # apt needs root; use sudo when we are not root and sudo exists.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test install install-dev system-deps js-deps lint bench checkpoint clean
+.PHONY: run check test install install-dev system-deps js-deps lint bench checkpoint clean
 
 # The environment is rebuilt only when a requirements file changes.
 $(VENV)/.installed: requirements.txt requirements-nodeps.txt
@@ -48,11 +49,19 @@ node_modules/.installed: package.json package-lock.json
 
 js-deps: node_modules/.installed
 
+## Lint, format, types and the import contracts (pages → app → models; see pyproject.toml).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
-## Install everything and run the whole suite: lint, unit, page (AppTest) and browser tests.
+## The contributor's loop, a few minutes: lint, then the unit tier (tests/unit and the
+## docstrings' examples) without the tests marked slow.
+check: lint
+	$(BIN)/python -m pytest -q --timeout 600 -m "not slow" tests/unit models app
+
+## Install everything and run the whole suite: lint, then every tier (unit, page, server, browser).
 test: install-dev system-deps js-deps lint
 	$(BIN)/python -m pytest -q --timeout 600
 
@@ -62,8 +71,8 @@ bench: install-dev system-deps
 
 ## Retrain the shipped checkpoint (see its MODEL_CARD.md for the exact command used).
 checkpoint: install
-	$(BIN)/python -m models.train --preset small --corpus tiny-stories --out models/checkpoints/tiny-stories \
+	$(BIN)/python -m models.training --preset small --corpus tiny-stories --out models/checkpoints/tiny-stories \
 		--n-chars 12000000 --steps 1600 --lr 2e-3 --batch-size 16 --warmup-steps 100 --eval-every 200 --save-every 200
 
 clean:
-	rm -rf $(VENV) node_modules test-output .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules test-output .pytest_cache .ruff_cache .mypy_cache

@@ -77,7 +77,7 @@ def texts_for(lang: str, key: str) -> list[str]:
     True
     """
     strings = ui_strings(lang) if f"{key}.0" in ui_strings(lang) else ui_strings(DEFAULT_LANG)
-    out = []
+    out: list[str] = []
     while f"{key}.{len(out)}" in strings:
         out.append(strings[f"{key}.{len(out)}"])
     if not out:

@@ -49,7 +49,10 @@ def _model_choice() -> None:
     labels = {  # built now, not inside format_func, so the labels are in this run's language
         p: Path(p).name + ("" if has_model(p) else f" {missing}") for p in options
     }
-    chosen = st.selectbox(t("sidebar.model"), options, format_func=labels.get, key=CHOICE_KEY)
+    chosen = (
+        st.selectbox(t("sidebar.model"), options, format_func=labels.__getitem__, key=CHOICE_KEY)
+        or default
+    )
     custom = st.text_input(
         t("sidebar.custom_path"), key=CUSTOM_KEY, help=t("sidebar.custom_path_help")
     ).strip()

@@ -143,20 +143,64 @@ def bpb_over_time(
     input_noise)."""
     rate = tokens_per_s(preset, data, tok, batch, block, steps=20)  # 6 steps misjudged it by 10 %
     steps = int(marks[-1] * rate / (batch * block))  # the schedule spans the whole run
+    trainer = long_run_trainer(data, tok, steps, preset, lr, batch, block, **recipe)
+    out, steps_at = measure_at(trainer, data, marks, by_steps=False)
+    return {"steps_planned": steps, "steps_at_s": steps_at, "bpb": out}
+
+
+def bpb_at_steps(
+    data: TokenData,
+    tok,
+    steps: int,
+    marks: tuple[int, ...],
+    preset: str | ModelPreset = LONG_PRESET,
+    lr: float = DEFAULT.lr,
+    batch: int = LONG_BATCH,
+    block: int = LONG_BLOCK,
+    **recipe: float,
+) -> dict:
+    """``bpb_over_time`` with its marks in steps instead of seconds: a run of ``steps`` whose
+    result does not depend on how fast or busy the machine is (what the tests use)."""
+    trainer = long_run_trainer(data, tok, steps, preset, lr, batch, block, **recipe)
+    out, steps_at = measure_at(trainer, data, marks, by_steps=True)
+    return {"steps_planned": steps, "steps_at": steps_at, "bpb": out}
+
+
+def long_run_trainer(
+    data: TokenData,
+    tok,
+    steps: int,
+    preset: str | ModelPreset = LONG_PRESET,
+    lr: float = DEFAULT.lr,
+    batch: int = LONG_BATCH,
+    block: int = LONG_BLOCK,
+    **recipe: float,
+) -> Trainer:
+    """A trainer for the 300 s recipe (``LONG_RUN``, overridden by ``recipe``) over ``steps``."""
     cfg = run_settings(steps, lr, batch, block, **(LONG_RUN | recipe))
-    trainer = Trainer(build_model(_preset(preset), tok), tok, data, cfg)
-    out, steps_at, marks = {}, {}, list(marks)
+    return Trainer(build_model(_preset(preset), tok), tok, data, cfg)
+
+
+def measure_at(
+    trainer: Trainer, data: TokenData, marks: tuple[float, ...], by_steps: bool
+) -> tuple[dict, dict]:
+    """Train, measuring validation bpb at each mark (seconds of training, evaluation time
+    excluded, or steps with ``by_steps``): ``({mark: bpb}, {mark: step reached})``."""
+    out, steps_at, todo = {}, {}, list(marks)
     measuring = 0.0  # the trainer's clock runs on while we evaluate: that time is not training
     for ev in trainer.run():
-        if ev.kind == "step" and ev.elapsed_s - measuring >= marks[0]:
+        if ev.kind != "step":
+            continue
+        now = ev.step if by_steps else ev.elapsed_s - measuring
+        if now >= todo[0]:
             t0 = time.perf_counter()
-            out[marks[0]], steps_at[marks.pop(0)] = bpb(trainer, data), ev.step
+            out[todo[0]], steps_at[todo.pop(0)] = bpb(trainer, data), ev.step
             measuring += time.perf_counter() - t0
-            if not marks:
+            if not todo:
                 break
-    while marks:  # the schedule ended a little early: measure the rest at the end
-        out[marks[0]], steps_at[marks.pop(0)] = bpb(trainer, data), trainer.step
-    return {"steps_planned": steps, "steps_at_s": steps_at, "bpb": out}
+    while todo:  # the schedule ended a little early: measure the rest at the end
+        out[todo[0]], steps_at[todo.pop(0)] = bpb(trainer, data), trainer.step
+    return out, steps_at
 
 
 def run() -> dict:

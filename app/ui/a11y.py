@@ -29,7 +29,7 @@ from __future__ import annotations
 import html
 import numbers
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -167,7 +167,7 @@ def chart_with_table(
     alt: str,
     table: TableSource | None = None,
     index_name: str | None = None,
-    theme: str | None = "streamlit",
+    theme: Literal["streamlit"] | None = "streamlit",
     config: dict[str, Any] | None = None,
 ) -> None:
     """Draw ``fig`` (presenter-sized) named ``alt`` for screen readers, then its data as a table.

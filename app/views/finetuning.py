@@ -89,7 +89,7 @@ def before_after(base: LoadedModel, job: TrainingJob | None, lang: str) -> None:
     Answers are cached (the base model's per process, the tuned copy's per session and step), so
     reruns do not regenerate them.
     """
-    tuned = job is not None and job.curves.steps and job.status not in ACTIVE
+    tuned = job if job is not None and job.curves.steps and job.status not in ACTIVE else None
     cache = st.session_state.setdefault("ft_answers", {})
     before = base_answers(base, lang)
     for i, q in enumerate(heldout_questions(lang)):
@@ -106,9 +106,9 @@ def before_after(base: LoadedModel, job: TrainingJob | None, lang: str) -> None:
             left.markdown(_answer_html(before[i]), unsafe_allow_html=True)
             right.markdown(f"**{t('finetuning.after')}**")
             if tuned:
-                key = (id(job), job.trainer.step, lang, i)
+                key = (id(tuned), tuned.trainer.step, lang, i)
                 if key not in cache:
-                    cache[key] = answer(job.trainer.model, job.tokenizer, q.prompt)
+                    cache[key] = answer(tuned.trainer.model, tuned.tokenizer, q.prompt)
                 right.markdown(_answer_html(cache[key]), unsafe_allow_html=True)
             else:
                 right.caption(t("finetuning.after_pending"))

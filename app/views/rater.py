@@ -33,7 +33,8 @@ def taste_label(taste: str) -> str:
 
 def taste_picker(key: str = "rl_taste") -> str:
     labels = {x: taste_label(x) for x in TASTES}  # built now: format_func runs outside this run
-    taste = st.selectbox(t("rlhf.sim_taste"), TASTES, format_func=labels.get, key=key)
+    taste = st.selectbox(t("rlhf.sim_taste"), TASTES, format_func=labels.__getitem__, key=key)
+    taste = taste or TASTES[0]
     st.caption(t("rlhf.taste_rule", rule=t(f"rlhf.rule_{taste}")))
     return taste
 

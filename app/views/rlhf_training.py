@@ -108,11 +108,12 @@ def reward_section(db: RankingStore | None, lm: LoadedModel, rankings: list[Rank
         disabled=not any(r.pairs() for r in rankings),
     ):
         train, val = split_rankings(rankings)
-        rm = RewardModel(lm.model)
+        reward_model = RewardModel(lm.model)
         job = Job(
-            train_reward_model(rm, lm.tokenizer, train, val, steps=steps), meta={"n_val": len(val)}
+            train_reward_model(reward_model, lm.tokenizer, train, val, steps=steps),
+            meta={"n_val": len(val)},
         )
-        _start("rm", job, rm, lm.identity)
+        _start("rm", job, reward_model, lm.identity)
 
     def draw(job: Job) -> None:
         h = job.history
@@ -241,8 +242,8 @@ def update_section(
         steps = st.slider(
             t("rlhf.rlhf_steps"), RLHF_STEPS.lo, RLHF_STEPS.hi, 30, 5, key="rl_rlhf_steps"
         )
-        rm = st.session_state.get(RM)
-        ready = rm is not None and rm["base"] == lm.identity
+        rm = st.session_state.get(RM) or {}
+        ready = rm.get("base") == lm.identity
         if not ready:
             st.caption(t("rlhf.rlhf_needs_rm"))
         if st.button(t("rlhf.rlhf_run"), key="rl_rlhf_run", type="primary", disabled=not ready):

@@ -8,7 +8,8 @@ first never waits for the browser to load plotly's 4.7 MB script.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -82,14 +83,18 @@ def bpe_run(text: str, n_merges: int) -> BPERun:
     return _bpe_run(clean_text(text)[0], n_merges)
 
 
+def _reference_tokenize(name: str, text: str) -> Tokenized:
+    return tiktoken_tokenize(reference(name), text, name)
+
+
 def encoders(ours: PreTrainedTokenizerBase | Tokenizer | None) -> dict[str, Encoder]:
     """Tokenizer name → function text → Tokenized: ours first (if there is one), then the
     references."""
     out: dict[str, Encoder] = {}
     if ours is not None:
-        out["ours"] = lambda s: hf_tokenize(ours, s)
+        out["ours"] = partial(hf_tokenize, ours)
     for name in REFERENCES:
-        out[name] = lambda s, name=name: tiktoken_tokenize(reference(name), s, name)
+        out[name] = partial(_reference_tokenize, name)
     return out
 
 
@@ -167,7 +172,7 @@ def cost_table(rows: list[dict[str, object]], text_labels: dict[str, str]) -> di
     return table
 
 
-def cost_bars_html(rows: list[dict[str, object]], text_labels: dict[str, str], alt: str) -> str:
+def cost_bars_html(rows: list[dict[str, Any]], text_labels: dict[str, str], alt: str) -> str:
     """Tokens per text per tokenizer as HTML bars: one group per text, one named bar per
     tokenizer (its Okabe–Ito colour, its count written beside it), all on one scale.
 

@@ -279,7 +279,7 @@ def embeddings_section(key: str, lm: LoadedModel, lang: str) -> None:
         emb.WORD_SETS,
         key="tf_sets",
         default=["nouns", "verbs", "names"],
-        format_func=names.get,
+        format_func=names.__getitem__,
     )
     if not sets:
         st.info(t("transformer.no_sets"))

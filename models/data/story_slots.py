@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
+
+Entry = Any  # a raw lexicon entry: a word, or a tuple of forms, by language and word class
 
 
 @dataclass(frozen=True)
@@ -20,7 +23,7 @@ class Mention:
     start: int  # character offset in Story.text
     end: int
     entity: str  # "char:Mia", "obj:ball", "animal:dog"
-    kind: str  # "name" | "pronoun" | "np"
+    kind: str | None  # "name" | "pronoun" | "np"
 
 
 @dataclass
@@ -28,18 +31,18 @@ class Cast:
     """Everything a template slot can refer to; entries are raw lexicon entries."""
 
     hero: tuple[str, str]
-    obj: object
-    adj: object
-    place: object
-    feel: object
+    obj: Entry
+    adj: Entry
+    place: Entry
+    feel: Entry
     friend: tuple[str, str] | None = None
-    animal: object = None
-    food: object = None
-    act: object = None
-    verb: object = None
-    animv: object = None
-    weather: object = None
-    trait: object = None
+    animal: Entry = None
+    food: Entry = None
+    act: Entry = None
+    verb: Entry = None
+    animv: Entry = None
+    weather: Entry = None
+    trait: Entry = None
     polite: bool = True  # Japanese register
 
 

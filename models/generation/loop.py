@@ -62,7 +62,8 @@ def sample_batch(
     ids = [list(r) for r in rows]  # (B, T)
     if not ids or not ids[0] or any(len(r) != len(ids[0]) for r in ids):
         raise ValueError("rows must be non-empty and of one length")
-    gens = generator if isinstance(generator, Sequence) else None
+    shared = generator if isinstance(generator, torch.Generator) or generator is None else None
+    gens = None if isinstance(generator, torch.Generator) or generator is None else generator
     if gens is not None and len(gens) != len(ids):
         raise ValueError(f"{len(ids)} rows but {len(gens)} generators")
     device = next(model.parameters()).device
@@ -79,7 +80,7 @@ def sample_batch(
         pairs = [filter_distribution(row, settings) for row in logits]  # B × ((V,), (V,))
         after = torch.stack([a for _, a in pairs])  # (B, V)
         if gens is None:
-            tokens = torch.multinomial(after, 1, generator=generator).view(-1).tolist()
+            tokens = torch.multinomial(after, 1, generator=shared).view(-1).tolist()
         else:
             tokens = [
                 int(torch.multinomial(a, 1, generator=g)) for a, g in zip(after, gens, strict=True)

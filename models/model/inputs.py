@@ -103,7 +103,7 @@ def merge_pieces(pieces: list[bytes]) -> list[tuple[str, list[int]]]:
     [('a', [0]), ('猫', [1, 2]), ('b', [3])]
     """
     spans: list[tuple[str, list[int]]] = []
-    pending, idx = b"", []
+    pending, idx = b"", list[int]()
     for i, piece in enumerate(pieces):
         pending, idx = pending + piece, idx + [i]
         try:

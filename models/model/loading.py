@@ -38,7 +38,8 @@ hf_logging.set_verbosity_error()
 def context_length(model: PreTrainedModel) -> int:
     """The most tokens ``model`` sees at once (GPT-2 calls it n_positions, Llama max_position_embeddings)."""
     cfg = model.config
-    return int(getattr(cfg, "n_positions", None) or getattr(cfg, "max_position_embeddings", 1024))
+    n = getattr(cfg, "n_positions", None) or getattr(cfg, "max_position_embeddings", None)
+    return int(n or 1024)
 
 
 @dataclass

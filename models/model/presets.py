@@ -9,6 +9,7 @@ Each default carries its reason; the same ``help`` text feeds the app's tooltips
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
 
 from transformers import GPT2Config, LlamaConfig
 
@@ -157,7 +158,7 @@ PRESETS: dict[str, ModelPreset] = {
 }
 
 
-def get_preset(name: str, **overrides: object) -> ModelPreset:
+def get_preset(name: str, **overrides: Any) -> ModelPreset:
     """A named preset, optionally with some fields replaced. Unknown names raise ValueError."""
     if name not in PRESETS:
         raise ValueError(f"unknown preset {name!r}; choose one of {sorted(PRESETS)}")

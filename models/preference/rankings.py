@@ -15,6 +15,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Any
 
 # What the simulated rater (models.preference) can prefer; here so pages can name them
 # without importing torch.
@@ -49,7 +50,7 @@ class Ranking:
 
     @classmethod
     def from_order(
-        cls, prompt: str, responses: list[str], best_to_worst: list[int], **kw: object
+        cls, prompt: str, responses: list[str], best_to_worst: list[int], **kw: Any
     ) -> Ranking:
         """A ranking without ties: ``best_to_worst`` lists response indices."""
         return cls(prompt, tuple(responses), tuple((i,) for i in best_to_worst), **kw)

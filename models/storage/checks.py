@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from datetime import UTC, datetime
+from typing import overload
 
 from models.storage.database import StoreError
 
@@ -77,5 +78,10 @@ def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+@overload
+def utc(t: datetime) -> datetime: ...
+@overload
+def utc(t: None) -> None: ...
 def utc(t: datetime | None) -> datetime | None:
+    """A naive UTC time from the database as an aware one (None stays None)."""
     return None if t is None else t.replace(tzinfo=UTC)

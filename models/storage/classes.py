@@ -37,6 +37,7 @@ from models.storage.database import (
     describe,
     engine_for,
     friendly_errors,
+    inserted_id,
     write_transaction,
 )
 from models.storage.schema import (
@@ -160,7 +161,7 @@ class ClassStore:
             insert = student_table.insert().values(
                 class_code=row.code, nickname=name, created_at=now()
             )
-            return conn.execute(insert).inserted_primary_key[0]
+            return inserted_id(conn.execute(insert))
 
     def close_class(self, code: str, passcode: str) -> None:
         """No more joins, rounds or rankings; everything stored stays readable."""
@@ -206,17 +207,19 @@ class ClassStore:
             row = self._instructor(conn, code, passcode)
             if row.closed_at is not None:
                 raise ClassClosed("This class is closed.")
-            return conn.execute(
-                round_table.insert().values(
-                    class_code=row.code,
-                    prompt=prompt,
-                    responses=list(responses),
-                    fingerprint=round_id(prompt, responses),
-                    lang=lang,
-                    policy_version=int(policy_version),
-                    created_at=now(),
+            return inserted_id(
+                conn.execute(
+                    round_table.insert().values(
+                        class_code=row.code,
+                        prompt=prompt,
+                        responses=list(responses),
+                        fingerprint=round_id(prompt, responses),
+                        lang=lang,
+                        policy_version=int(policy_version),
+                        created_at=now(),
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
 
     def current_rounds(self, code: str) -> list[Round]:
         """The rounds of the newest policy version, in the order they were published."""

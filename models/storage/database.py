@@ -62,6 +62,14 @@ def engine_for(url: str, metadata: sa.MetaData, busy_timeout_s: float = BUSY_TIM
         return engine
 
 
+def inserted_id(result: sa.CursorResult) -> int:
+    """The primary key of the row an INSERT just made."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise StoreError("The database did not say which row it created; nothing is certain.")
+    return int(key[0])
+
+
 def describe_url(url: str) -> str:
     """The URL with any password replaced by ``***``, fit to show to a user.
 
@@ -91,7 +99,7 @@ def _prepare_sqlite(engine: Engine, busy_timeout_s: float) -> None:
         Path(db).parent.mkdir(parents=True, exist_ok=True)
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_conn, _record) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves, below
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")

@@ -21,7 +21,7 @@ from models.preference.agreement import Agreement, DisputedPair, agreement, disp
 from models.preference.rankings import Pair, Ranking, RankingError, round_id
 from models.storage.checks import check_round_texts, check_text, normalize_code, now
 from models.storage.classes import ClassStore, default_url
-from models.storage.database import StoreError
+from models.storage.database import StoreError, inserted_id
 from models.storage.export import CSV_COLUMNS, pairs_jsonl, rankings_csv
 from models.storage.schema import (
     AccessDenied,
@@ -107,21 +107,23 @@ class RankingStore(ClassStore):
                     raise StaleRound(
                         "The responses changed since you loaded them; please rank the new ones."
                     )
-            return conn.execute(
-                ranking_table.insert().values(
-                    class_code=code,
-                    student_id=student_id,
-                    rater=ranking.rater,
-                    round_pk=round_pk,
-                    prompt=ranking.prompt,
-                    responses=list(ranking.responses),
-                    groups=[list(g) for g in ranking.order],
-                    all_bad=ranking.all_bad,
-                    lang=lang,
-                    archived=False,
-                    created_at=now(),
+            return inserted_id(
+                conn.execute(
+                    ranking_table.insert().values(
+                        class_code=code,
+                        student_id=student_id,
+                        rater=ranking.rater,
+                        round_pk=round_pk,
+                        prompt=ranking.prompt,
+                        responses=list(ranking.responses),
+                        groups=[list(g) for g in ranking.order],
+                        all_bad=ranking.all_bad,
+                        lang=lang,
+                        archived=False,
+                        created_at=now(),
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
 
     # ---------------------------------------------------------------------------- reads
 

@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             bar.set_postfix(loss=f"{ev.loss:.3f}", tok_s=f"{ev.tokens_per_s:,.0f}")
             if ev.step % args.save_every == 0:
                 save()
-        elif ev.kind == "eval":
+        elif ev.kind == "eval" and ev.val_loss is not None and ev.val_bpb is not None:
             last = {"val_loss": round(ev.val_loss, 4), "val_bpb": round(ev.val_bpb, 4)}
             bar.write(f"step {ev.step}: val loss {ev.val_loss:.3f}, {ev.val_bpb:.3f} bits/byte")
         elif ev.kind == "error":

@@ -6,6 +6,7 @@ The same ``help`` texts feed the command line's ``--help`` and the app's tooltip
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -71,14 +72,15 @@ class TrainConfig:
         """A copy with absurd values clamped into a sane range, plus what was changed."""
         notes: list[str] = []
 
+        changed: dict[str, Any] = {}  # field → clamped value, of the field's own type
+
         def clamp(name: str, lo: float, hi: float) -> None:
-            value = getattr(self_, name)
+            value = getattr(self, name)
             new = min(max(value, lo), hi)
             if new != value:
                 notes.append(f"{name} {value} → {new}")
-                setattr_[name] = type(value)(new)
+                changed[name] = type(value)(new)
 
-        self_, setattr_ = self, {}
         clamp("steps", 1, 1_000_000)
         clamp("lr", 1e-6, 1.0)
         clamp("batch_size", 1, 512)
@@ -86,4 +88,4 @@ class TrainConfig:
         clamp("warmup_steps", 0, 10_000)
         clamp("ema", 0.0, 0.9999)
         clamp("input_noise", 0.0, 0.5)
-        return replace(self, **setattr_), notes
+        return replace(self, **changed), notes

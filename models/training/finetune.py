@@ -61,7 +61,7 @@ class Question:
 
 def heldout_questions(lang: str, n: int = 3, seed: int = 7) -> list[Question]:
     """``n`` questions about stories whose (hero, object) pairs fine-tuning never saw."""
-    out = []
+    out: list[Question] = []
     for story in generate_stories(lang, n, seed=seed, split="heldout"):
         q, a = qa_pairs(story)[len(out) % 2]
         out.append(Question(story.text, q, a, question_prompt(story, q)))

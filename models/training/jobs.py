@@ -125,7 +125,7 @@ class Job(Generic[E]):
         if ev.kind == "step":
             self.last = ev
         elif ev.kind in FINISHED:
-            self.status, self.message = ev.kind, ev.message  # type: ignore[assignment]
+            self.status, self.message = ev.kind, ev.message
         self.record(ev)
 
     def record(self, ev: E) -> None:

@@ -72,14 +72,14 @@ class TrainingJob(Job[TrainEvent]):
 
     def record(self, ev: TrainEvent) -> None:
         c = self.curves
-        if ev.kind == "step":
+        if ev.kind == "step" and ev.loss is not None:
             c.steps.append(ev.step)
             c.loss.append(ev.loss)
-        elif ev.kind == "eval":
+        elif ev.kind == "eval" and ev.val_loss is not None and ev.val_bpb is not None:
             c.val_steps.append(ev.step)
             c.val_loss.append(ev.val_loss)
             c.val_bpb.append(ev.val_bpb)
-        elif ev.kind == "sample":
+        elif ev.kind == "sample" and ev.sample is not None:
             c.samples.append((ev.step, ev.sample))
 
     def as_loaded_model(self, name: str = "my model") -> LoadedModel:

@@ -13,6 +13,7 @@ import math
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import torch
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
@@ -251,7 +252,7 @@ class Trainer:
             return contextlib.nullcontext()
         return torch.autocast("cuda", dtype=torch.bfloat16)
 
-    def _event(self, kind: str, **kw: object) -> TrainEvent:
+    def _event(self, kind: str, **kw: Any) -> TrainEvent:
         event = TrainEvent(
             kind=kind, step=self.step, total_steps=self.config.steps, elapsed_s=self.elapsed_s, **kw
         )

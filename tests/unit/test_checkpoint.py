@@ -4,10 +4,13 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from models.model.catalog import CHECKPOINT_DIR, DEFAULT_CHECKPOINT, list_local_models
 from models.training.card import SAMPLE_PROMPTS, samples
 
 
+@pytest.mark.slow  # a fresh interpreter / the shipped model
 def test_plain_transformers_loads_it_without_glassbox_code():
     code = (
         "import sys; from transformers import AutoModelForCausalLM as A, AutoTokenizer as T\n"
@@ -30,6 +33,7 @@ def test_checkpoints_fit_the_size_budget():
     assert DEFAULT_CHECKPOINT in list_local_models()
 
 
+@pytest.mark.slow  # a fresh interpreter / the shipped model
 def test_model_card_states_results_and_its_samples_are_real_output():
     info = json.loads((DEFAULT_CHECKPOINT / "training.json").read_text())
     card = (DEFAULT_CHECKPOINT / "MODEL_CARD.md").read_text()

@@ -11,6 +11,8 @@ import pytest
 
 from tests.support.apptest import ROOT
 
+pytestmark = pytest.mark.slow  # a fresh interpreter per chart module
+
 # pandas' own import is slowed down half-way (before it defines Series) while the chart is built
 RACE = """
 import sys, threading, time

@@ -162,6 +162,7 @@ def test_sampling_is_seeded_and_ends_at_eos(shipped) -> None:
         assert 0 < len(s.ids) <= 40
 
 
+@pytest.mark.slow  # trains the shipped model
 def test_reward_model_learns_the_raters_rule(shipped, rankings) -> None:
     train, val = split_rankings(rankings, seed=0)
     assert {p.chosen for p in train}.isdisjoint({p.chosen for p in val} | {p.rejected for p in val})
@@ -177,6 +178,7 @@ def test_reward_model_learns_the_raters_rule(shipped, rankings) -> None:
     assert rm.backbone is not shipped.model.base_model
 
 
+@pytest.mark.slow  # trains the shipped model
 def test_dpo_raises_the_preferred_trait_and_leaves_the_reference_alone(shipped, rankings) -> None:
     pairs = [p for r in rankings for p in r.pairs()]
     ref_state = {k: v.clone() for k, v in shipped.model.state_dict().items()}
@@ -190,6 +192,7 @@ def test_dpo_raises_the_preferred_trait_and_leaves_the_reference_alone(shipped, 
     assert all(torch.equal(v, shipped.model.state_dict()[k]) for k, v in ref_state.items())
 
 
+@pytest.mark.slow  # trains the shipped model
 def test_rlhf_raises_reward_and_reports_kl(shipped, rankings) -> None:
     train, val = split_rankings(rankings)
     rm = RewardModel(shipped.model)

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -36,6 +37,7 @@ def train(out: Path, *extra: str, preset: str = "nano") -> subprocess.CompletedP
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300, check=True)
 
 
+@pytest.mark.slow  # trains in a subprocess
 def test_cli_trains_saves_and_resumes(tmp_path):
     out = tmp_path / "ckpt"
     run = train(out)
@@ -64,6 +66,7 @@ def test_cli_trains_saves_and_resumes(tmp_path):
     assert json.loads((out / "training.json").read_text())["step"] == 9
 
 
+@pytest.mark.slow  # trains in a subprocess
 def test_cli_trains_a_llama_style_preset_and_its_card_says_so(tmp_path):
     out = tmp_path / "llama"
     train(out, preset="nano-llama")
