@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from typing import Any
 
 import torch
 
@@ -148,20 +149,11 @@ def bpb_over_time(
     return {"steps_planned": steps, "steps_at_s": steps_at, "bpb": out}
 
 
-def bpb_at_steps(
-    data: TokenData,
-    tok,
-    steps: int,
-    marks: tuple[int, ...],
-    preset: str | ModelPreset = LONG_PRESET,
-    lr: float = DEFAULT.lr,
-    batch: int = LONG_BATCH,
-    block: int = LONG_BLOCK,
-    **recipe: float,
-) -> dict:
+def bpb_at_steps(data: TokenData, tok, steps: int, marks: tuple[int, ...], **run: Any) -> dict:
     """``bpb_over_time`` with its marks in steps instead of seconds: a run of ``steps`` whose
-    result does not depend on how fast or busy the machine is (what the tests use)."""
-    trainer = long_run_trainer(data, tok, steps, preset, lr, batch, block, **recipe)
+    result does not depend on how fast or busy the machine is (what the tests use). ``run``:
+    ``long_run_trainer``'s preset, lr, batch, block and recipe."""
+    trainer = long_run_trainer(data, tok, steps, **run)
     out, steps_at = measure_at(trainer, data, marks, by_steps=True)
     return {"steps_planned": steps, "steps_at": steps_at, "bpb": out}
 

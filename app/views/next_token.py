@@ -7,6 +7,7 @@ Per-user state (the text being written, the last samples, the demo result) lives
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import streamlit as st
@@ -136,38 +137,24 @@ def writing_panel(
         st.caption(t("next_token.nothing_yet"))
     dist, table = distribution_and_lens(lm, session.ids, settings)
     top = top_tokens(lm, dist)
-    b = st.columns(4)
-    b[0].button(
-        t("next_token.sample"),
-        key="nt_sample",
-        type="primary",
-        icon=":material/casino:",
-        help=t("next_token.sample_help"),
-        on_click=_act,
-        args=(lm, settings, "sample", seed, None),
+    actions: tuple[tuple[str, str, Callable[..., None], tuple, bool], ...] = (
+        # (name, icon, callback, its arguments, needs a chosen token)
+        ("sample", ":material/casino:", _act, (lm, settings, "sample", seed, None), False),
+        ("greedy", ":material/trending_up:", _act, (lm, settings, "greedy", seed, None), False),
+        ("undo", ":material/undo:", _undo, (), True),
+        ("reset", ":material/restart_alt:", _reset, (), True),
     )
-    b[1].button(
-        t("next_token.greedy"),
-        key="nt_greedy",
-        icon=":material/trending_up:",
-        help=t("next_token.greedy_help"),
-        on_click=_act,
-        args=(lm, settings, "greedy", seed, None),
-    )
-    b[2].button(
-        t("next_token.undo"),
-        key="nt_undo",
-        icon=":material/undo:",
-        disabled=not session.choices,
-        on_click=_undo,
-    )
-    b[3].button(
-        t("next_token.reset"),
-        key="nt_reset",
-        icon=":material/restart_alt:",
-        disabled=not session.choices,
-        on_click=_reset,
-    )
+    for col, (name, icon, callback, args, needs_text) in zip(st.columns(4), actions, strict=True):
+        col.button(
+            t(f"next_token.{name}"),
+            key=f"nt_{name}",
+            type="primary" if name == "sample" else "secondary",
+            icon=icon,
+            help=None if needs_text else t(f"next_token.{name}_help"),
+            on_click=callback,
+            args=args,
+            disabled=needs_text and not session.choices,
+        )
     st.markdown(f"**{t('next_token.pick_caption')}**")
     cols = st.columns(6)
     for i, row in enumerate(top.rows):

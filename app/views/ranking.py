@@ -8,6 +8,8 @@ database at once, refusing a stale or incomplete form.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from app.i18n import t
@@ -144,49 +146,34 @@ def ranking_editor(db: RankingStore) -> None:
     for pos, i in enumerate(items):
         is_tie = pos > 0 and i in tied
         place += 0 if is_tie else 1
-        label, body, b1, b2, b3, b4 = st.columns([0.6, 6, 0.6, 0.6, 0.6, 0.6])
+        label, body, *buttons = st.columns([0.6, 6, 0.6, 0.6, 0.6, 0.6])
         label.markdown(
             f"### {t('rlhf.place_n', n=place)}" + (f" _{t('rlhf.tie_mark')}_" if is_tie else "")
         )
         with body:
             st.caption(t("rlhf.response_n", n=i + 1))
             show_response(responses[i])
-        b1.button(
-            t("rlhf.move_up"),
-            icon=":material/arrow_upward:",
-            key=f"rl_up_{i}",
-            help=t("rlhf.move_up"),
-            on_click=_move,
-            args=(i, -1),
-            disabled=pos == 0,
+        tie_label = "rlhf.untie" if is_tie else "rlhf.tie_with_above"
+        row_buttons: tuple[tuple[str, str, str, Callable[..., None], tuple, bool], ...] = (
+            # (key part, label, icon, callback, its arguments, disabled)
+            ("up", "rlhf.move_up", "arrow_upward", _move, (i, -1), pos == 0),
+            ("down", "rlhf.move_down", "arrow_downward", _move, (i, 1), pos == len(items) - 1),
+            ("tie", tie_label, "drag_handle", _toggle_tie, (i,), pos == 0),
+            ("rm", "rlhf.remove", "close", _remove, (i,), False),
         )
-        b2.button(
-            t("rlhf.move_down"),
-            icon=":material/arrow_downward:",
-            key=f"rl_down_{i}",
-            help=t("rlhf.move_down"),
-            on_click=_move,
-            args=(i, 1),
-            disabled=pos == len(items) - 1,
-        )
-        b3.button(
-            t("rlhf.untie" if is_tie else "rlhf.tie_with_above"),
-            icon=":material/drag_handle:",
-            key=f"rl_tie_{i}",
-            help=t("rlhf.untie" if is_tie else "rlhf.tie_with_above"),
-            on_click=_toggle_tie,
-            args=(i,),
-            disabled=pos == 0,
-            type="primary" if is_tie else "secondary",
-        )
-        b4.button(
-            t("rlhf.remove"),
-            icon=":material/close:",
-            key=f"rl_rm_{i}",
-            help=t("rlhf.remove"),
-            on_click=_remove,
-            args=(i,),
-        )
+        for col, (what, text, icon, callback, args, disabled) in zip(
+            buttons, row_buttons, strict=True
+        ):
+            col.button(
+                t(text),
+                icon=f":material/{icon}:",
+                key=f"rl_{what}_{i}",
+                help=t(text),
+                on_click=callback,
+                args=args,
+                disabled=disabled,
+                type="primary" if what == "tie" and is_tie else "secondary",
+            )
     rest = [i for i in range(len(responses)) if i not in items]
     if rest:
         st.markdown(f"**{t('rlhf.unranked')}**")

@@ -70,20 +70,9 @@ def before_after(lm: LoadedModel, lang: str, taste: str) -> None:
     rows = next_token_shift(lm.model, p["model"], lm.tokenizer, telling or " ", k=6)
     labels = [repr(tok)[1:-1] for tok, _, _ in rows]
     fig = go.Figure()
-    fig.add_bar(
-        y=labels,
-        x=[b for _, b, _ in rows],
-        orientation="h",
-        name=t("rlhf.prob_before"),
-        marker_color=ORANGE,
-    )
-    fig.add_bar(
-        y=labels,
-        x=[a for _, _, a in rows],
-        orientation="h",
-        name=t("rlhf.prob_after"),
-        marker_color=BLUE,
-    )
+    for column, name, colour in ((1, "rlhf.prob_before", ORANGE), (2, "rlhf.prob_after", BLUE)):
+        x = [row[column] for row in rows]
+        fig.add_bar(y=labels, x=x, orientation="h", name=t(name), marker_color=colour)
     styled(
         fig,
         height=60 + 36 * len(rows),

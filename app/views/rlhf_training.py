@@ -64,21 +64,34 @@ def pool_caption(rankings: list[Ranking]) -> None:
     st.caption(t(key, n=len(rankings), pairs=n_pairs))
 
 
-def _line(fig: go.Figure, xs: list, ys: list, name: str, colour: str, axis: str = "y") -> None:
-    fig.add_scatter(
-        x=xs, y=ys, mode="lines+markers", name=name, line={"color": colour, "width": 3}, yaxis=axis
-    )
+Series = tuple[str, str, str, str]  # (event field, UI label key, colour, axis: "y" or "y2")
 
 
-def _figure(title_y: str, height: int = 300) -> go.Figure:
-    return styled(
+def job_chart(job: Job, key: str, alt: str, series: tuple[Series, ...], height: int = 300) -> None:
+    """A line per series over the job's steps (points where the event has that field); a
+    series on "y2" gets its own axis on the right (an accuracy on it: 0 … 1)."""
+    fig = styled(
         go.Figure(),
         height=height,
         top=30,
         xaxis_title=t("rlhf.step"),
-        yaxis_title=title_y,
+        yaxis_title=t(series[0][1]),
         legend=HORIZONTAL_LEGEND,
     )
+    for field, label, colour, axis in series:
+        points = [e for e in job.history if getattr(e, field) is not None]
+        fig.add_scatter(
+            x=[e.step for e in points],
+            y=[getattr(e, field) for e in points],
+            mode="lines+markers",
+            name=t(label),
+            line={"color": colour, "width": 3},
+            yaxis=axis,
+        )
+        if axis == "y2" and points:
+            right = {"overlaying": "y", "side": "right", "title": t(label)}
+            fig.update_layout(yaxis2=right | ({"range": [0, 1]} if "acc" in field else {}))
+    chart_with_table(fig, key, alt=alt)
 
 
 def _start(kind: str, job: Job, model: object, base: str) -> None:
@@ -116,29 +129,9 @@ def reward_section(db: RankingStore | None, lm: LoadedModel, rankings: list[Rank
         _start("rm", job, reward_model, lm.identity)
 
     def draw(job: Job) -> None:
-        h = job.history
         _job_status(job, "rlhf.rm_progress")
-        fig = _figure(t("rlhf.rm_loss"))
-        _line(fig, [e.step for e in h], [e.loss for e in h], t("rlhf.rm_loss"), BLUE)
-        acc = [e for e in h if e.val_acc is not None]
-        if acc:
-            fig.update_layout(
-                yaxis2={
-                    "overlaying": "y",
-                    "side": "right",
-                    "range": [0, 1],
-                    "title": t("rlhf.rm_acc"),
-                }
-            )
-            _line(
-                fig,
-                [e.step for e in acc],
-                [e.val_acc for e in acc],
-                t("rlhf.rm_acc"),
-                VERMILLION,
-                "y2",
-            )
-        chart_with_table(fig, "rl_rm_chart", alt=t("rlhf.rm_chart_alt"))
+        lines = (("loss", "rlhf.rm_loss", BLUE, "y"), ("val_acc", "rlhf.rm_acc", VERMILLION, "y2"))
+        job_chart(job, "rl_rm_chart", t("rlhf.rm_chart_alt"), lines)
 
     def finish() -> None:
         job = st.session_state[JOBS["rm"]]
@@ -213,24 +206,9 @@ def update_section(
             )
 
         def draw_dpo(job: Job) -> None:
-            h = job.history
             _job_status(job, "rlhf.dpo_progress")
-            fig = _figure(t("rlhf.dpo_loss"), 260)
-            _line(
-                fig,
-                [e.step for e in h],
-                [e.loss for e in h],
-                t("rlhf.dpo_loss"),
-                BLUE,
-            )
-            _line(
-                fig,
-                [e.step for e in h],
-                [e.accuracy for e in h],
-                t("rlhf.dpo_acc"),
-                GREEN,
-            )
-            chart_with_table(fig, "rl_dpo_chart", alt=t("rlhf.dpo_chart_alt"))
+            lines = (("loss", "rlhf.dpo_loss", BLUE, "y"), ("accuracy", "rlhf.dpo_acc", GREEN, "y"))
+            job_chart(job, "rl_dpo_chart", t("rlhf.dpo_chart_alt"), lines, 260)
 
         if st.session_state.get(JOBS["dpo"]):
             live_panel(JOBS["dpo"], draw_dpo, lambda: _finish_update("dpo", "DPO"))
@@ -262,14 +240,11 @@ def update_section(
         def draw_rlhf(job: Job) -> None:
             h = job.history
             _job_status(job, "rlhf.rlhf_progress")
-            fig = _figure(t("rlhf.rlhf_reward"), 260)
-            xs = [e.step for e in h]
-            _line(fig, xs, [e.reward for e in h], t("rlhf.rlhf_reward"), GREEN)
-            fig.update_layout(
-                yaxis2={"overlaying": "y", "side": "right", "title": t("rlhf.rlhf_kl_axis")}
+            lines = (
+                ("reward", "rlhf.rlhf_reward", GREEN, "y"),
+                ("kl", "rlhf.rlhf_kl_axis", VERMILLION, "y2"),
             )
-            _line(fig, xs, [e.kl for e in h], t("rlhf.rlhf_kl_axis"), VERMILLION, "y2")
-            chart_with_table(fig, "rl_rlhf_chart", alt=t("rlhf.rlhf_chart_alt"))
+            job_chart(job, "rl_rlhf_chart", t("rlhf.rlhf_chart_alt"), lines, 260)
             if h:
                 st.caption(t("rlhf.rlhf_sample", step=h[-1].step))
                 st.markdown(response_html(h[-1].sample), unsafe_allow_html=True)

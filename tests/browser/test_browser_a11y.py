@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from app.i18n import text_for
 from tests.support.axe import axe_violations, report
-from tests.support.browser import PAGES, rerun_done, wait_until_idle
+from tests.support.browser import PAGES, rerun, wait_until_idle
 
 
 def open_page(browser, server: str, page_name: str, lang: str):
@@ -49,8 +49,8 @@ def test_ranking_rows_name_their_icon_buttons(server: str, browser) -> None:
     try:
         for i in (0, 1):  # rank two responses, by keyboard
             page.locator(f'.st-key-rl_pick_{i} [data-testid^="stBaseButton"]').first.focus()
-            page.keyboard.press("Enter")
-            rerun_done(page)
+            with rerun(page):
+                page.keyboard.press("Enter")
         for key in ("rlhf.move_up", "rlhf.move_down", "rlhf.tie_with_above", "rlhf.remove"):
             expect(
                 page.get_by_role("button", name=text_for("en", key), exact=True)
@@ -69,7 +69,8 @@ def test_chart_data_table_opens_by_keyboard(server: str, browser) -> None:
         name = text_for("en", "a11y.table_of", name=text_for("en", "next_token.chart_alt"))
         summary = page.locator("summary", has_text=name)
         summary.focus()
-        page.keyboard.press("Enter")
+        with rerun(page):  # the table is built by the rerun that opening the expander starts
+            page.keyboard.press("Enter")
         table = page.locator('[data-testid="stExpander"]', has=summary).locator(
             '[data-testid="stDataFrame"]'
         )

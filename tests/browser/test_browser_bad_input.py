@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from app.i18n import text_for
-from tests.support.browser import PAGES, collect_errors, rerun_done, wait_until_idle
+from tests.support.browser import PAGES, collect_errors, rerun, wait_until_idle
 
 PWNED = "<script>window.__pwned=1</script>"
 HOSTILE = (
@@ -36,8 +36,8 @@ def _commit(page, field, text: str) -> None:
     """Replace the field's text and commit it as a user does; wait for the rerun."""
     field.fill(text)
     is_area = field.evaluate("el => el.tagName === 'TEXTAREA'")
-    field.press("Control+Enter" if is_area else "Enter")
-    rerun_done(page, 120_000)
+    with rerun(page, 120_000):
+        field.press("Control+Enter" if is_area else "Enter")
 
 
 @pytest.mark.parametrize("page_name", [p for p in PAGES if p not in NO_TEXT_FIELDS])
@@ -63,8 +63,8 @@ def test_bad_input_in_every_text_field_runs_nothing(server: str, browser, page_n
                     _commit(page, fields.nth(i), text)
         if page_name in THEN_PRESS:
             button, shown = THEN_PRESS[page_name]
-            page.locator(f'.st-key-{button} [data-testid^="stBaseButton"]').first.press("Enter")
-            rerun_done(page, 120_000)
+            with rerun(page, 120_000):
+                page.locator(f'.st-key-{button} [data-testid^="stBaseButton"]').first.press("Enter")
             page.locator(f".st-key-{shown}").wait_for(timeout=30_000)
         assert page.evaluate("window.__pwned") is None, "user text ran as script"
         assert page.locator("img[src=x], b:text('bold?')").count() == 0  # shown as text

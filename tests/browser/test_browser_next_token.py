@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.i18n import text_for
-from tests.support.browser import PAGES, rerun_done, screenshot, wait_until_idle
+from tests.support.browser import PAGES, rerun, screenshot, wait_until_idle
 
 TEXT = '[data-testid="stMarkdownContainer"] div[style*="pre-wrap"]'  # the growing, coloured text
 
@@ -29,8 +29,8 @@ def _open(browser, server: str, lang: str):
 
 def _click(page, key: str) -> None:
     """Click the button with widget key ``key`` and wait until the rerun it starts has finished."""
-    page.locator(f'.st-key-{key} [data-testid^="stBaseButton"]').first.click()
-    rerun_done(page)
+    with rerun(page):
+        page.locator(f'.st-key-{key} [data-testid^="stBaseButton"]').first.click()
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
@@ -91,8 +91,8 @@ def _tab_to(page, key: str, back: bool = False, max_presses: int = 60) -> None:
 
 
 def _press(page, key: str) -> None:
-    page.keyboard.press(key)
-    rerun_done(page)
+    with rerun(page):
+        page.keyboard.press(key)
 
 
 def test_step_by_step_writing_by_keyboard_alone(server: str, browser) -> None:

@@ -12,7 +12,7 @@ import re
 from playwright.sync_api import expect
 
 from app.i18n import text_for
-from tests.support.browser import PAGES, collect_errors, rerun_done, screenshot, wait_until_idle
+from tests.support.browser import PAGES, collect_errors, rerun, screenshot, wait_until_idle
 
 
 def _open(browser, url: str, title: str):
@@ -28,15 +28,15 @@ def _open(browser, url: str, title: str):
 def _type(page, key: str, text: str) -> None:
     field = page.locator(f".st-key-{key} input")
     field.fill(text)
-    field.press("Enter")
-    rerun_done(page)
+    with rerun(page):
+        field.press("Enter")
 
 
 def _press(page, key: str) -> None:
     """Operate the button with widget key ``key`` from the keyboard: focus it, press Enter."""
     page.locator(f'.st-key-{key} [data-testid^="stBaseButton"]').first.focus()
-    page.keyboard.press("Enter")
-    rerun_done(page)
+    with rerun(page):
+        page.keyboard.press("Enter")
 
 
 def test_student_ranking_reaches_the_instructor_dashboard(browser, server) -> None:
@@ -61,8 +61,8 @@ def test_student_ranking_reaches_the_instructor_dashboard(browser, server) -> No
         _press(student, f"rl_pick_{i}")
     submit = student.locator('[class*="st-key-rl_submit_"] [data-testid^="stBaseButton"]').first
     submit.focus()
-    student.keyboard.press("Enter")
-    rerun_done(student)
+    with rerun(student):
+        student.keyboard.press("Enter")
     expect(
         student.get_by_text(re.compile(r"Stored ranking #\d+: 6 chosen/rejected pairs"))
     ).to_be_visible()

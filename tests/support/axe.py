@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from bench.common import ROOT
+from tests.support.browser import painted
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
@@ -50,7 +51,7 @@ def axe_violations(page) -> list[dict]:
         "id => document.querySelector(`[data-testid=${id}]`)?.scrollHeight ?? 0))"
     )
     page.set_viewport_size({"width": 1440, "height": max(900, int(height))})
-    page.wait_for_timeout(300)
+    painted(page)
     page.add_script_tag(path=str(AXE))
     known = [[rule, selector] for rule, selector, _ in STREAMLIT_OWN]
     return page.evaluate(RUN_AXE, [list(BLOCKING), known])

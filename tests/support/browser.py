@@ -8,6 +8,7 @@ page as a test artefact. Never ``playwright install``: we drive Debian's /usr/bi
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -54,21 +55,46 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+# Counts the script runs the page has finished (the app's script state leaving "running"):
+# a MutationObserver sees every change of the attribute, however short the run.
+COUNT_RUNS_JS = """() => {
+  if (window.__gbRuns === undefined) {
+    window.__gbRuns = 0;
+    const app = document.querySelector('[data-testid="stApp"]');
+    let last = app.getAttribute('data-test-script-state');
+    new MutationObserver(() => {
+      const now = app.getAttribute('data-test-script-state');
+      if (last === 'running' && now !== 'running') window.__gbRuns += 1;
+      last = now;
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  }
+  return window.__gbRuns;
+}"""
+NEXT_PAINT_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+def painted(page) -> None:
+    """Wait until the browser has painted what it has (two animation frames)."""
+    page.evaluate(NEXT_PAINT_JS)
+
+
 def wait_until_idle(page, timeout_ms: int = 60_000) -> None:
     """Wait until Streamlit has finished running the script and the last deltas are painted."""
     wait_idle(page, timeout_ms)
-    page.wait_for_timeout(300)
+    painted(page)
 
 
-def rerun_done(page, timeout_ms: int = 60_000) -> None:
-    """After an action: wait for the rerun it started (a fast one may be over before we look),
-    then until the app is idle."""
-    try:
-        page.locator('[data-testid="stApp"][data-test-script-state="running"]').wait_for(
-            timeout=1_500
-        )
-    except Exception:
-        pass
+@contextmanager
+def rerun(page, timeout_ms: int = 60_000) -> Iterator[None]:
+    """Around an action that reruns the script (or a fragment): after it, wait until that run
+    has finished and been painted, however long it takes (up to ``timeout_ms``).
+
+    >>> with rerun(page):  # doctest: +SKIP
+    ...     page.keyboard.press("Enter")
+    """
+    before = page.evaluate(COUNT_RUNS_JS)
+    yield
+    page.wait_for_function(f"() => window.__gbRuns > {before}", timeout=timeout_ms)
     wait_until_idle(page, timeout_ms)
 
 
@@ -96,7 +122,7 @@ def screenshot(page, name: str) -> Path:
         "id => document.querySelector(`[data-testid=${id}]`)?.scrollHeight ?? 0))"
     )
     page.set_viewport_size({"width": 1440, "height": max(900, int(height))})
-    page.wait_for_timeout(300)
+    painted(page)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
