@@ -6,7 +6,15 @@ import string
 
 import pytest
 
-from app.i18n import LANGUAGES, LESSONS_DIR, format_params, lesson_for, text_for, ui_strings
+from app.i18n import (
+    LANGUAGES,
+    LESSONS_DIR,
+    format_params,
+    lesson_for,
+    text_for,
+    texts_for,
+    ui_strings,
+)
 
 PAGES = ("home", "tokenization", "transformer", "next_token", "pretraining", "finetuning", "rlhf")
 
@@ -66,3 +74,24 @@ def test_lesson_files_exist_in_every_language() -> None:
             assert lesson_for(lang, page).strip()
     with pytest.raises(FileNotFoundError):
         lesson_for("de", "no-such-page")
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "home"])
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_every_lesson_quiz_has_one_layout(page: str, lang: str) -> None:
+    """[<page>.quiz]: a question, options, the right one's index, a feedback per option."""
+    options = texts_for(lang, f"{page}.quiz.options")
+    feedback = texts_for(lang, f"{page}.quiz.feedback")
+    assert text_for(lang, f"{page}.quiz.question").strip()
+    assert len(options) >= 3 and len(feedback) == len(options)
+    assert len(options) == len(texts_for("en", f"{page}.quiz.options"))  # the same question
+    assert 0 <= int(text_for(lang, f"{page}.quiz.answer")) < len(options)
+    assert text_for(lang, f"{page}.quiz.answer") == text_for("en", f"{page}.quiz.answer")
+
+
+def test_texts_for_reads_a_toml_array_in_order_and_refuses_a_missing_one() -> None:
+    assert texts_for("de", "next_token.quiz.options")[0] == text_for(
+        "de", "next_token.quiz.options.0"
+    )
+    with pytest.raises(KeyError):
+        texts_for("en", "no.such.list")
