@@ -11,6 +11,7 @@ language from ``st.session_state``.
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -114,9 +115,58 @@ def lesson_text(page: str) -> str:
     return lesson_for(current_lang(), page)
 
 
+def number(x: float, digits: int = 0, lang: str | None = None, signed: bool = False) -> str:
+    """``x`` with ``digits`` decimals and the language's separators (Babel, CLDR data);
+    ``signed`` writes a plus sign too. Never "-0": a rounded zero is zero.
+
+    >>> number(12345.678, 1, "en"), number(12345.678, 1, "de"), number(-0.001, 2, "de")
+    ('12,345.7', '12.345,7', '0,00')
+    >>> number(0.25, 2, "en", signed=True)
+    '+0.25'
+    """
+    from babel.numbers import format_decimal
+
+    x = round(x, digits) + 0.0  # + 0.0 turns -0.0 into 0.0
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    if signed:
+        pattern = f"+{pattern};-{pattern}"
+    return format_decimal(x, format=pattern, locale=lang or current_lang())
+
+
+@functools.cache
+def _percent_pattern(lang: str, digits: int) -> str:
+    """The language's own percent pattern (``#,##0 %`` in German), with ``digits`` decimals."""
+    from babel import Locale
+
+    pattern = Locale.parse(lang).percent_formats[None].pattern  # "#,##0%", "#,##0\xa0%"
+    return re.sub(r"0(?=\D*%)", "0." + "0" * digits, pattern, count=1) if digits > 0 else pattern
+
+
+def percent(share: float, digits: int = 0, lang: str | None = None) -> str:
+    """``share`` (0 … 1) as a percentage, written the language's way (Babel, CLDR data).
+
+    >>> percent(0.096, 1, "en"), percent(0.096, 1, "de"), percent(0.5, 0, "ja")
+    ('9.6%', '9,6\xa0%', '50%')
+    """
+    from babel.numbers import format_percent
+
+    lang = lang or current_lang()
+    return format_percent(share, format=_percent_pattern(lang, digits), locale=lang)
+
+
+def decimal_separators(lang: str | None = None) -> str:
+    """Decimal and thousands separator for plotly's ``layout.separators`` (".," in English).
+
+    >>> decimal_separators("de")
+    ',.'
+    """
+    from babel import Locale
+
+    symbols = Locale.parse(lang or current_lang()).number_symbols["latn"]
+    return symbols["decimal"] + symbols["group"]
+
+
 def format_params(n: int, lang: str | None = None) -> str:
     """A parameter count for people: 3_412_000 → '3.4 M parameters' (in ``lang``'s words)."""
     lang = lang or current_lang()
-    digits = 1 if n >= 1_000_000 else 2
-    number = f"{n / 1e6:.{digits}f}".replace(".", text_for(lang, "format.decimal_sep"))
-    return text_for(lang, "sidebar.params", n=number)
+    return text_for(lang, "sidebar.params", n=number(n / 1e6, 1 if n >= 1_000_000 else 2, lang))

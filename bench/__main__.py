@@ -22,6 +22,7 @@ BENCHMARKS = [
     "cold_start",
     "load",
     "load_rankings",
+    "demos",
 ]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Iterator
 
 import torch
 
@@ -27,7 +28,7 @@ from models.preference.rlhf import rlhf_update
 TASTE, LANG, N_RANKINGS = "happy", "en", 30
 
 
-def _drain(events) -> list[dict]:
+def _drain(events: Iterator) -> list:
     return list(events)
 
 
@@ -73,7 +74,7 @@ def run() -> dict:
         "rankings": N_RANKINGS,
         "pairs": len(train) + len(val),
         "ranking_s": round(rank_s, 1),
-        "reward_model_heldout_accuracy": round(rm_events[-1]["val_acc"], 3),
+        "reward_model_heldout_accuracy": round(rm_events[-1].val_acc or 0.0, 3),
         "heldout_pairs": len(val),
         "reward_model_s": round(rm_s, 1),
         "trait_rate_before": round(before, 3),
@@ -81,7 +82,7 @@ def run() -> dict:
         "trait_rate_after_rlhf": round(after_rl, 3),
         "dpo_s": round(dpo_s, 1),
         "rlhf_s": round(rl_s, 1),
-        "rlhf_final_kl": round(rl_events[-1]["kl"], 2),
-        "dpo_final_pair_accuracy": round(dpo_events[-1]["accuracy"], 3),
+        "rlhf_final_kl": round(rl_events[-1].kl, 2),
+        "dpo_final_pair_accuracy": round(dpo_events[-1].accuracy, 3),
         "goals": "held-out accuracy ≥ 0.85; trait rate +0.30 after DPO and after RLHF; ≤ 60 s each",
     }

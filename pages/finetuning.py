@@ -44,7 +44,8 @@ lang = st.selectbox(
     format_func=names.__getitem__,
     key="ft_lang",
 )
-steps, lr, batch = hyper_controls("ft", 150, 1e-3, 8)
+ft_defaults = FineTuneSpec()
+steps, lr, batch = hyper_controls("ft", ft_defaults.steps, ft_defaults.lr, ft_defaults.batch_size)
 
 if run_buttons(job, "ft"):
     with st.spinner(t("finetuning.preparing")):

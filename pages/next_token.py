@@ -30,7 +30,7 @@ prompt = st.text_area(
     t("next_token.prompt"), value=t("next_token.default_prompt"), key="nt_prompt", height=90
 )
 settings, seed = view.settings_controls()
-session = view.ensure_session(lm, prompt)
+session = view.ensure_session(lm, prompt, current_lang())
 encoded = encode(lm, prompt)
 if encoded.truncated:
     st.warning(

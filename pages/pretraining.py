@@ -61,7 +61,8 @@ with right:
     force_cpu = st.checkbox(t("pretraining.force_cpu"), key="pt_cpu")
     st.caption(t("pretraining.device", device=device_label(pick_device(force_cpu))))
 
-steps, lr, batch = hyper_controls("pt", 300, 3e-3, 16)
+pt_defaults = RunSpec()
+steps, lr, batch = hyper_controls("pt", pt_defaults.steps, pt_defaults.lr, pt_defaults.batch_size)
 spec = RunSpec(
     corpus="tiny-stories-en" if corpus == "own" else corpus,
     preset=preset,
@@ -76,7 +77,13 @@ spec = RunSpec(
 )
 
 start = run_buttons(job, "pt")
-if st.button(t("pretraining.overfit_button"), key="pt_overfit", help=t("pretraining.overfit_help")):
+st.button(
+    t("pretraining.overfit_button"),
+    key="pt_overfit",
+    help=t("pretraining.overfit_help"),
+    on_click=view.choose_overfitting,  # the widgets show the run's settings, then it starts
+)
+if st.session_state.pop(view.OVERFIT_START, False):
     start, spec = True, view.OVERFIT_SPEC
 if start:
     if spec.user_text is None and corpus == "own" and spec is not view.OVERFIT_SPEC:

@@ -7,7 +7,7 @@ from functools import partial
 import streamlit as st
 
 from app import url_state
-from app.i18n import LANGUAGES, current_lang, lesson_text, t, text_for
+from app.i18n import LANGUAGES, current_lang, lesson_text, number, t, text_for
 from app.resources import current_tokenizer
 from app.ui.a11y import data_table
 from app.ui.lesson import lesson_sections, section
@@ -71,7 +71,7 @@ if own.strip():
     sentences["own"], names["own"] = own, t("tokenization.own_name")
 rows = count_rows(sentences, encoders)
 alt = t("tokenization.cost_alt")
-st.markdown(tv.cost_bars_html(rows, names, alt), unsafe_allow_html=True)
+st.markdown(tv.cost_bars_html(rows, names, alt, sentences), unsafe_allow_html=True)
 data_table("tok_cost_table", alt, partial(tv.cost_table, rows, names))
 
 # --- Watch BPE learn -------------------------------------------------------------------------
@@ -88,8 +88,12 @@ n_merges = st.slider(
     key="tok_merges",
 )
 if len(bpe_text) > MAX_TRAIN_CHARS:
-    st.caption(t("tokenization.bpe_cut", n=f"{MAX_TRAIN_CHARS:,}"))
+    st.caption(t("tokenization.bpe_cut", n=number(MAX_TRAIN_CHARS)))
 run = tv.bpe_run(bpe_text, n_merges)
+if 0 < len(run.merges) < n_merges:  # training stopped early: say why, not just stop
+    st.info(
+        t("tokenization.bpe_stopped", n=len(run.merges), wanted=n_merges), icon=":material/info:"
+    )
 if run.merges:
     bpe_stepper(run, tv.URL)
 else:

@@ -15,6 +15,7 @@ the browser fixtures (one server, one Chromium per session) come from ``tests.su
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,16 @@ from tests.support.samples import SAMPLE_TEXTS
 
 TIERS = ("unit", "page", "server", "browser")
 HERE = Path(__file__).resolve().parent
+MAIN = sys.modules["__main__"]  # pytest's own
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """Put pytest's ``__main__`` back after each test: ``AppTest`` leaves the script it ran
+    there, and a process started later with "spawn" re-imports ``__main__`` (an AppTest script
+    made from a function then fails in every child, and the pool waits for ever)."""
+    yield
+    sys.modules["__main__"] = MAIN
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

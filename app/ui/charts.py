@@ -15,8 +15,8 @@ Chart modules import ``go`` from here; pages without plotly charts (home, tokeni
 pay the ~0.3 s that pandas takes.
 
 >>> fig = styled(go.Figure(), height=300, top=10)
->>> fig.layout.font.size, fig.layout.margin.t, fig.layout.height
-(18, 10, 300)
+>>> fig.layout.font.size, fig.layout.margin.t, fig.layout.height, fig.layout.separators
+(18, 10, 300, '.,')
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import Any
 import pandas  # noqa: F401 - imported whole before any figure is built
 import plotly.graph_objects as go
 
+from app.i18n import decimal_separators
 from app.ui.palette import OKABE_ITO
 
 FONT: dict[str, Any] = {"size": 18}  # projector-sized: read from the back of a classroom
@@ -37,7 +38,14 @@ __all__ = ["FONT", "HORIZONTAL_LEGEND", "MARGIN", "OKABE_ITO", "SEQUENTIAL", "go
 
 
 def styled(fig: go.Figure, *, height: int, top: int = MARGIN["t"], **layout: Any) -> go.Figure:
-    """``fig`` with the house style: ``FONT``, ``MARGIN`` (``top`` for the title's room) and
-    ``height``; ``layout`` sets anything else (axes, legend, title). Returns ``fig``."""
-    fig.update_layout(font=FONT, height=height, margin={**MARGIN, "t": top}, **layout)
+    """``fig`` with the house style: ``FONT``, ``MARGIN`` (``top`` for the title's room),
+    ``height``, and the selected language's decimal and thousands separators for every number
+    plotly writes; ``layout`` sets anything else (axes, legend, title). Returns ``fig``."""
+    fig.update_layout(
+        font=FONT,
+        height=height,
+        margin={**MARGIN, "t": top},
+        separators=decimal_separators(),
+        **layout,
+    )
     return fig

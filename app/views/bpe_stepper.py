@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import url_state
-from app.i18n import t
+from app.i18n import number, t
 from app.views.tokenization import chips_html
 from models.tokenization.bpe_replay import BPERun
 
@@ -53,11 +53,12 @@ def bpe_stepper(run: BPERun, url: url_state.Page, key: str = "tok_bpe") -> None:
                 st.session_state[play_key] = False  # stopped at the end: redraw without timer
                 st.rerun()
             st.session_state[step_key] += 1
+        now = st.session_state[step_key]
         with st.container(horizontal=True):
-            for name, delta, icon in (
-                ("reset", None, ":material/first_page:"),
-                ("back", -1, ":material/chevron_left:"),
-                ("next", 1, ":material/chevron_right:"),
+            for name, delta, icon, disabled in (
+                ("reset", None, ":material/first_page:", now == 0),
+                ("back", -1, ":material/chevron_left:", now == 0),
+                ("next", 1, ":material/chevron_right:", now >= last),  # no merge after the last
             ):
                 st.button(
                     t(f"tokenization.step_{name}"),
@@ -65,6 +66,7 @@ def bpe_stepper(run: BPERun, url: url_state.Page, key: str = "tok_bpe") -> None:
                     icon=icon,
                     on_click=_step,
                     args=(step_key, delta, last),
+                    disabled=disabled,
                 )
         k = st.slider(t("tokenization.step"), 0, last, key=step_key)
         _show_step(run, k)
@@ -76,7 +78,7 @@ def bpe_stepper(run: BPERun, url: url_state.Page, key: str = "tok_bpe") -> None:
 def _show_step(run: BPERun, k: int) -> None:
     tokens = run.tokens_after(k)
     if k == 0:
-        st.markdown(t("tokenization.step_zero", n=f"{len(tokens):,}"))
+        st.markdown(t("tokenization.step_zero", n=number(len(tokens))))
     else:
         m = run.merges[k - 1]
         st.markdown(t("tokenization.step_info", k=k, id=m.new_id, count=m.count))
@@ -87,11 +89,11 @@ def _show_step(run: BPERun, k: int) -> None:
             f'<span style="font-size:1.6rem">→</span>{new}</div>',
             unsafe_allow_html=True,
         )
-        st.caption(t("tokenization.step_tokens", n=f"{len(tokens):,}", bytes=f"{run.n_bytes:,}"))
+        st.caption(t("tokenization.step_tokens", n=number(len(tokens)), bytes=number(run.n_bytes)))
     html, drawn = chips_html(tokens, [run.token_bytes[i] for i in tokens])
     st.markdown(html, unsafe_allow_html=True)
     if drawn < len(tokens):
-        st.caption(t("tokenization.capped", drawn=f"{drawn:,}", total=f"{len(tokens):,}"))
+        st.caption(t("tokenization.capped", drawn=number(drawn), total=number(len(tokens))))
     vocab = run.vocabulary(k)
     st.markdown(t("tokenization.vocab", n=256 + len(vocab)))
     if vocab:

@@ -10,12 +10,13 @@ import random
 import segno
 import streamlit as st
 
-from app.i18n import t
+from app.i18n import number, percent, t
 from app.ui.a11y import data_table
 from app.views.class_mode import instructor_forms, join_form
 from app.views.rater import simulate, taste_picker
 from app.views.rlhf_state import (
     CLASS,
+    DEFAULTS,
     INSTRUCTOR,
     MAX_NEW_TOKENS,
     SIM_N,
@@ -71,7 +72,9 @@ def publish_round(db: RankingStore, lm: LoadedModel, lang: str) -> None:
     for j, prompt in enumerate(chosen):
         texts = [
             s.text
-            for s in sample_responses(model, lm.tokenizer, prompt, K, MAX_NEW_TOKENS, seed=base + j)
+            for s in sample_responses(
+                model, lm.tokenizer, prompt, K, MAX_NEW_TOKENS, seed=base + j, lang=lang
+            )
         ]
         if not _guarded(
             db.publish_round, ins["code"], ins["passcode"], prompt, texts, lang, policy_version()
@@ -100,7 +103,9 @@ def dashboard(db: RankingStore, lm: LoadedModel, lang: str) -> None:
         st.rerun()
     with b2.popover(t("rlhf.dash_sim"), icon=":material/smart_toy:"):
         taste = taste_picker("rl_dash_taste")
-        n = st.number_input(t("rlhf.sim_n"), SIM_N.lo, SIM_N.hi, 10, key="rl_dash_sim_n")
+        n = st.number_input(
+            t("rlhf.sim_n"), SIM_N.lo, SIM_N.hi, DEFAULTS.sim_n, key="rl_dash_sim_n"
+        )
         if st.button(t("rlhf.sim_add", n=n), key="rl_dash_sim_add"):
             try:
                 db.class_info(code)
@@ -133,8 +138,11 @@ def dashboard(db: RankingStore, lm: LoadedModel, lang: str) -> None:
         m1, m2, m3, m4 = st.columns(4)
         m1.metric(t("rlhf.dash_total"), total)
         m2.metric(t("rlhf.dash_students"), len(counts))
-        m3.metric(t("rlhf.dash_agreement"), "–" if agree.rate is None else f"{agree.rate:.0%}")
-        m4.metric(t("rlhf.dash_tau"), "–" if agree.mean_tau is None else f"{agree.mean_tau:+.2f}")
+        m3.metric(t("rlhf.dash_agreement"), "–" if agree.rate is None else percent(agree.rate))
+        m4.metric(
+            t("rlhf.dash_tau"),
+            "–" if agree.mean_tau is None else number(agree.mean_tau, 2, signed=True),
+        )
         if not total:
             st.caption(t("rlhf.dash_none"))
             return

@@ -83,7 +83,7 @@ def next_class_round(db: RankingStore) -> bool:
     r = todo[0]
     rnd = st.session_state.get(ROUND)
     if rnd is None or rnd.get("round_pk") != r.id:
-        set_round(r.prompt, list(r.responses), r.id)
+        set_round(r.prompt, list(r.responses), r.id, r.lang)
     st.caption(t("rlhf.round_n", i=len(rounds) - len(todo) + 1, n=len(rounds)))
     return True
 

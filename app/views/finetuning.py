@@ -69,7 +69,7 @@ def _checkpoint_answers(folder: str, version: float, lang: str, _base: LoadedMod
 
 
 def _answers(lm: LoadedModel, lang: str) -> list[str]:
-    return [answer(lm.model, lm.tokenizer, q.prompt) for q in heldout_questions(lang)]
+    return [answer(lm.model, lm.tokenizer, q.prompt, lang=q.lang) for q in heldout_questions(lang)]
 
 
 def base_answers(base: LoadedModel, lang: str) -> list[str]:
@@ -108,7 +108,7 @@ def before_after(base: LoadedModel, job: TrainingJob | None, lang: str) -> None:
             if tuned:
                 key = (id(tuned), tuned.trainer.step, lang, i)
                 if key not in cache:
-                    cache[key] = answer(tuned.trainer.model, tuned.tokenizer, q.prompt)
+                    cache[key] = answer(tuned.trainer.model, tuned.tokenizer, q.prompt, lang=q.lang)
                 right.markdown(_answer_html(cache[key]), unsafe_allow_html=True)
             else:
                 right.caption(t("finetuning.after_pending"))

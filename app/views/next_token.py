@@ -13,7 +13,7 @@ from functools import partial
 import streamlit as st
 
 from app import url_state
-from app.i18n import t
+from app.i18n import number, t
 from app.ui.a11y import chart_with_table
 from app.ui.lesson import section
 from app.url_state import Float, Int, Page, Param, Text
@@ -89,12 +89,13 @@ def settings_controls() -> tuple[SamplingSettings, int]:
     return SamplingSettings(float(temperature), int(top_k), float(top_p)), int(seed)
 
 
-def ensure_session(lm: LoadedModel, prompt: str) -> GenerationSession:
-    """The user's writing session; a new one when the prompt or the model changed."""
-    source = f"{lm.identity}|{prompt}"
+def ensure_session(lm: LoadedModel, prompt: str, lang: str) -> GenerationSession:
+    """The user's writing session; a new one when the prompt, the language or the model changed.
+    A model trained with language tags writes after ``lang``'s tag."""
+    source = f"{lm.identity}|{lang}|{prompt}"
     session = st.session_state.get(SESSION_KEY)
     if not isinstance(session, GenerationSession) or session.source != source:
-        session, _ = new_session(lm, prompt, source)
+        session, _ = new_session(lm, prompt, source, lang)
         st.session_state[SESSION_KEY] = session
     return session
 
@@ -119,7 +120,7 @@ def _entropy_metrics(dist: NextToken, top: TopTokens) -> None:
         ("entropy_before", dist.entropy_before),
         ("entropy_after", dist.entropy_after),
     ):
-        st.metric(t(f"next_token.{key}"), t("next_token.bits", value=value), help=help_)
+        st.metric(t(f"next_token.{key}"), t("next_token.bits", value=number(value, 2)), help=help_)
     st.metric(t("next_token.kept"), t("next_token.kept_value", n=top.n_kept, vocab=top.vocab_size))
 
 
@@ -215,7 +216,8 @@ def samples_panel(lm: LoadedModel, settings: SamplingSettings, seed: int) -> Non
 
 
 def hallucination_panel(lm: LoadedModel, lang: str) -> None:
-    """The guided demo: a story about a known name next to one about a name never seen."""
+    """The guided demo: the same question about a known name and about a name never seen, each
+    answered by the model from the start of an answer."""
     if st.button(t("next_token.run_demo"), key="nt_run_demo", icon=":material/psychology_alt:"):
         st.session_state[DEMO_KEY] = (lm.identity, lang, hallucination_demo(lm, lang))
     stored = st.session_state.get(DEMO_KEY)
@@ -236,7 +238,6 @@ def hallucination_panel(lm: LoadedModel, lang: str) -> None:
                 f"{t('next_token.in_data', share=share)}  \n"
                 f"{t('next_token.name_prob', p=percent(probe.name_prob))}"
             )
-            name_ids = lm.tokenizer.encode(probe.name, add_special_tokens=False)
-            text = coloured_text_html(lm, name_ids, probe.continuation)
+            text = coloured_text_html(lm, probe.stem_ids, probe.continuation)
             st.markdown(text, unsafe_allow_html=True)
             st.markdown(t("next_token.confidence", p=percent(probe.mean_prob)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 
+from app.i18n import percent as i18n_percent
 from app.i18n import t
 from app.ui.charts import FONT, go, styled
 from app.ui.palette import BLUE, SKY_BLUE
@@ -53,10 +54,13 @@ def button_label(piece: bytes) -> str:
 
 
 def percent(p: float) -> str:
-    """0.1234 → '12.3 %'; tiny values stay visible: 3e-7 → '< 0.001 %'."""
+    """A probability as the page shows it, in the language's own way: 0.1234 → '12.3%';
+    exactly 0 (cut by a filter) → '0%'; tiny values stay visible: 3e-7 → '< 0.001%'."""
+    if p == 0:
+        return i18n_percent(0.0)
     if p >= 0.001:
-        return f"{p * 100:.1f} %"
-    return "< 0.001 %" if p < 1e-5 else f"{p * 100:.3f} %"
+        return i18n_percent(p, 1)
+    return "< " + i18n_percent(0.00001, 3) if p < 1e-5 else i18n_percent(p, 3)
 
 
 def bin_colour(p: float) -> str:
@@ -102,7 +106,8 @@ def top_tokens_figure(top: TopTokens) -> go.Figure:
 
 def coloured_text_html(lm: LoadedModel, prompt_ids: list[int], choices: list[Choice]) -> str:
     """The prompt in grey, then each chosen token on a background by its probability (escaped)."""
-    prompt = escape_text(lm.tokenizer.decode(prompt_ids), keep_newlines=True)
+    shown = lm.tokenizer.decode(prompt_ids, skip_special_tokens=True)  # not the language tag
+    prompt = escape_text(shown, keep_newlines=True)
     spans = merge_pieces([piece_bytes(lm, c.token_id) for c in choices])
     parts = []
     for text, idx in spans:

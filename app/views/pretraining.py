@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.i18n import t
+from app.i18n import number, t
 from app.resources import use_session_model
 from app.ui.a11y import chart_with_table
 from app.ui.charts import go, styled
@@ -45,6 +45,7 @@ OVERFIT_SPEC = RunSpec(
     sample_every=50,
 )
 
+OVERFIT_START = "pt_overfit_start"  # set by the overfitting button: start OVERFIT_SPEC
 JOB_KEY = "pt_job"
 RUNS_KEY = "pt_runs"  # finished runs: [{"job_id", "label", "val_steps", "val_loss"}], newest last
 URL = Page(
@@ -125,7 +126,7 @@ def draw_pretraining(job: TrainingJob) -> None:
     )
     if overfitting_start(job.curves) is not None:
         gap = job.curves.val_loss[-1] - job.curves.loss[-1]
-        st.warning(t("pretraining.overfit_note", gap=f"{gap:.2f}"), icon=":material/warning:")
+        st.warning(t("pretraining.overfit_note", gap=number(gap, 2)), icon=":material/warning:")
     left, right = st.columns([2, 3])
     with left:
         chart_with_table(bpb_figure(job.curves), "pt_bpb_chart", alt=t("pretraining.bpb_title"))
@@ -141,3 +142,17 @@ def use_in_lessons(job: TrainingJob) -> None:
 
 # -- fine-tuning --------------------------------------------------------------------------
 FT_JOB_KEY = "ft_job"
+
+
+def choose_overfitting() -> None:
+    """The overfitting button's callback: put ``OVERFIT_SPEC``'s settings into the widgets, so
+    they show what is trained, and ask the page to start it."""
+    spec = OVERFIT_SPEC
+    st.session_state.update(
+        pt_corpus=spec.corpus,
+        pt_preset=spec.preset,
+        pt_steps=spec.steps,
+        pt_lr=spec.lr,
+        pt_batch=spec.batch_size,
+    )
+    st.session_state[OVERFIT_START] = True

@@ -47,6 +47,18 @@ def groups(items: list[int], tied: list[int]) -> list[list[int]]:
     return out
 
 
+def ranked_groups(items: list[int], tied: list[int], k: int, all_bad: bool) -> list[list[int]]:
+    """``groups`` of a ranking of ``k`` responses; with ``all_bad`` the responses left unranked
+    tie in one last group (a student who finds them all bad need not order them).
+
+    >>> ranked_groups([2], [], 4, True)
+    [[2], [0, 1, 3]]
+    """
+    out = groups(items, tied)
+    rest = [i for i in range(k) if i not in items]
+    return out + [rest] if rest and all_bad else out
+
+
 def _rank_next(i: int) -> None:
     if i not in st.session_state[ITEMS]:
         st.session_state[ITEMS].append(i)
@@ -81,7 +93,8 @@ def submit_ranking(db: RankingStore, shown: str, lang: str) -> None:
         flash("warning", t("rlhf.stale"))
         return
     items, k = st.session_state[ITEMS], len(rnd["responses"])
-    if len(items) != k:
+    all_bad = bool(st.session_state.get(ALL_BAD))
+    if len(items) != k and not all_bad:
         flash("warning", t("rlhf.incomplete", k=k, n=k - len(items)))
         return
     cls = st.session_state.get(CLASS)
@@ -89,9 +102,10 @@ def submit_ranking(db: RankingStore, shown: str, lang: str) -> None:
         ranking = Ranking(
             rnd["prompt"],
             tuple(rnd["responses"]),
-            tuple(map(tuple, groups(items, st.session_state[TIED]))),
-            bool(st.session_state.get(ALL_BAD)),
+            tuple(map(tuple, ranked_groups(items, st.session_state[TIED], k, all_bad))),
+            all_bad,
             cls["nickname"] if cls else rater_id(),
+            rnd.get("lang", lang),
         )
         pk = db.submit(
             ranking,
@@ -190,13 +204,14 @@ def ranking_editor(db: RankingStore) -> None:
             args=(i,),
             icon=":material/add:",
         )
-    st.checkbox(t("rlhf.all_bad"), key=ALL_BAD, help=t("rlhf.all_bad_help"))
-    complete = not rest
+    all_bad = st.checkbox(t("rlhf.all_bad"), key=ALL_BAD, help=t("rlhf.all_bad_help"))
+    complete = not rest or all_bad  # "all bad" may leave the rest unranked: they tie, last
     if complete:
-        n_pairs = len(
-            Ranking(rnd["prompt"], tuple(responses), tuple(map(tuple, groups(items, tied)))).pairs()
-        )
+        order = ranked_groups(items, tied, len(responses), all_bad)
+        n_pairs = len(Ranking(rnd["prompt"], tuple(responses), tuple(map(tuple, order))).pairs())
         st.caption(t("rlhf.pairs_preview", pairs=n_pairs))
+    else:  # say what the disabled button waits for
+        st.caption(t("rlhf.incomplete", k=len(responses), n=len(rest)))
     st.button(
         t("rlhf.submit"),
         type="primary",

@@ -12,6 +12,7 @@ import streamlit as st
 
 from app.i18n import t
 from app.views.rlhf_state import (
+    DEFAULTS,
     MAX_NEW_TOKENS,
     MINE,
     SIM_N,
@@ -51,7 +52,9 @@ def simulate(
         prompt = random.Random(base + j).choice(prompts(lang)[:8])
         texts = [
             s.text
-            for s in sample_responses(model, lm.tokenizer, prompt, K, MAX_NEW_TOKENS, seed=base + j)
+            for s in sample_responses(
+                model, lm.tokenizer, prompt, K, MAX_NEW_TOKENS, seed=base + j, lang=lang
+            )
         ]
         ranking = rater.rank(prompt, texts, seed=base + j)
         db.submit(ranking, class_code=class_code, lang=lang)
@@ -67,7 +70,7 @@ def simulated_rater(db: RankingStore, lm: LoadedModel, lang: str) -> None:
         c1, c2 = st.columns([3, 2])
         with c1:
             taste = taste_picker()
-        n = c2.number_input(t("rlhf.sim_n"), SIM_N.lo, SIM_N.hi, 10, key="rl_sim_n")
+        n = c2.number_input(t("rlhf.sim_n"), SIM_N.lo, SIM_N.hi, DEFAULTS.sim_n, key="rl_sim_n")
         if c2.button(t("rlhf.sim_add", n=n), key="rl_sim_add", icon=":material/smart_toy:"):
             try:
                 added = simulate(db, lm, lang, taste, int(n), None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.i18n import t
+from app.i18n import percent, t
 from app.ui.a11y import chart_with_table
 from app.ui.charts import go, styled
 from app.ui.palette import BLUE, ORANGE
@@ -47,8 +47,8 @@ def before_after(lm: LoadedModel, lang: str, taste: str) -> None:
         t(
             "rlhf.trait_share",
             taste=taste_label(taste),
-            before=f"{before:.0%}",
-            after=f"{after:.0%}",
+            before=percent(before),
+            after=percent(after),
             n=len(s0),
         )
     )
@@ -67,7 +67,7 @@ def before_after(lm: LoadedModel, lang: str, taste: str) -> None:
     telling = st.text_input(
         t("rlhf.telling_prompt"), TELLING[taste][lang], key=f"rl_telling_{taste}_{lang}"
     )
-    rows = next_token_shift(lm.model, p["model"], lm.tokenizer, telling or " ", k=6)
+    rows = next_token_shift(lm.model, p["model"], lm.tokenizer, telling or " ", k=6, lang=lang)
     labels = [repr(tok)[1:-1] for tok, _, _ in rows]
     fig = go.Figure()
     for column, name, colour in ((1, "rlhf.prob_before", ORANGE), (2, "rlhf.prob_after", BLUE)):

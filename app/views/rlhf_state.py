@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -43,6 +44,22 @@ INSTRUCTOR = "rl_instructor"  # {"code", "passcode"} when the dashboard is open
 MSG = "rl_msg"  # (kind, text) to show once after a callback
 SEED = "rl_seed"  # the next sampling seed of this session
 
+
+@dataclass(frozen=True)
+class Defaults:
+    """What the page's widgets start at: the demo a class sees before touching anything (and
+    what ``python -m bench demos`` checks the lesson's promises at)."""
+
+    taste: str = "happy"
+    sim_n: int = 10  # simulated rankings per click
+    rm_steps: int = 40
+    beta: float = 0.1
+    dpo_steps: int = 40
+    kl: float = 0.1
+    rlhf_steps: int = 30
+
+
+DEFAULTS = Defaults()
 # The widgets' ranges, also what a link may set.
 SIM_N = Int(1, 100)  # simulated rankings per click
 RM_STEPS, DPO_STEPS, RLHF_STEPS = Int(10, 200), Int(10, 200), Int(5, 100)
@@ -144,18 +161,18 @@ def new_round(lm: LoadedModel, lang: str, seed: int | None = None) -> None:
     seed = next_seed() if seed is None else seed
     prompt = random.Random(seed).choice(prompts(lang)[:8])
     model, _ = policy(lm)
-    texts = [
-        s.text for s in sample_responses(model, lm.tokenizer, prompt, K, MAX_NEW_TOKENS, seed=seed)
-    ]
-    set_round(prompt, texts, None)
+    samples = sample_responses(model, lm.tokenizer, prompt, K, MAX_NEW_TOKENS, seed=seed, lang=lang)
+    set_round(prompt, [s.text for s in samples], None, lang)
 
 
-def set_round(prompt: str, responses: list[str], round_pk: int | None) -> None:
+def set_round(prompt: str, responses: list[str], round_pk: int | None, lang: str) -> None:
+    """Put ``responses`` (written in ``lang``) up to be ranked; clear the ranking."""
     st.session_state[ROUND] = {
         "prompt": prompt,
         "responses": list(responses),
         "fingerprint": round_id(prompt, responses),
         "round_pk": round_pk,
+        "lang": lang,
     }
     st.session_state[ITEMS], st.session_state[TIED] = [], []
     st.session_state[ALL_BAD] = False

@@ -11,13 +11,14 @@ import copy
 
 import streamlit as st
 
-from app.i18n import t
+from app.i18n import number, percent, t
 from app.ui.a11y import chart_with_table
 from app.ui.charts import HORIZONTAL_LEGEND, go, styled
 from app.ui.live import live_panel
 from app.ui.palette import BLUE, GREEN, VERMILLION
 from app.views.rlhf_state import (
     BETA,
+    DEFAULTS,
     DPO_STEPS,
     INSTRUCTOR,
     JOBS,
@@ -89,8 +90,11 @@ def job_chart(job: Job, key: str, alt: str, series: tuple[Series, ...], height: 
             yaxis=axis,
         )
         if axis == "y2" and points:
-            right = {"overlaying": "y", "side": "right", "title": t(label)}
-            fig.update_layout(yaxis2=right | ({"range": [0, 1]} if "acc" in field else {}))
+            right = {"overlaying": "y", "side": "right", "title": t(label), "showgrid": False}
+            right |= {"tickmode": "auto", "nticks": 6}  # its own round ticks, not the left grid's
+            if "acc" in field:  # a share of pairs: 0 … 100 %
+                right |= {"range": [0, 1], "tickformat": ".0%"}
+            fig.update_layout(yaxis2=right)
     chart_with_table(fig, key, alt=alt)
 
 
@@ -112,7 +116,9 @@ def _job_status(job: Job, progress_key: str) -> None:
 def reward_section(db: RankingStore | None, lm: LoadedModel, rankings: list[Ranking]) -> None:
     pool_caption(rankings)
     c1, c2 = st.columns([2, 3])
-    steps = c1.slider(t("rlhf.rm_steps"), RM_STEPS.lo, RM_STEPS.hi, 40, 10, key="rl_rm_steps")
+    steps = c1.slider(
+        t("rlhf.rm_steps"), RM_STEPS.lo, RM_STEPS.hi, DEFAULTS.rm_steps, 10, key="rl_rm_steps"
+    )
     if c1.button(
         t("rlhf.rm_train"),
         key="rl_rm_train",
@@ -151,10 +157,12 @@ def reward_section(db: RankingStore | None, lm: LoadedModel, rankings: list[Rank
         if rm["acc"] is None:
             st.caption(t("rlhf.rm_no_holdout"))
         else:
-            st.markdown(t("rlhf.rm_result", n=rm["n_val"], acc=f"{rm['acc']:.0%}"))
+            st.markdown(t("rlhf.rm_result", n=rm["n_val"], acc=percent(rm["acc"])))
         rnd = st.session_state.get(ROUND)
         if rnd:
-            scores = rm["model"].score(lm.tokenizer, rnd["prompt"], rnd["responses"])
+            scores = rm["model"].score(
+                lm.tokenizer, rnd["prompt"], rnd["responses"], rnd.get("lang")
+            )
             st.markdown(f"**{t('rlhf.rm_scores')}**")
             st.dataframe(
                 {
@@ -174,7 +182,7 @@ def _finish_update(kind: str, method: str) -> None:
             "base": job.meta["base"],
             "version": policy_version() + 1,
         }
-        flash("success", t("rlhf.update_done", method=method, s=job.elapsed_s))
+        flash("success", t("rlhf.update_done", method=method, s=number(job.elapsed_s, 1)))
 
 
 def update_section(
@@ -188,13 +196,18 @@ def update_section(
             t("rlhf.dpo_beta"),
             BETA.lo,
             BETA.hi,
-            0.1,
+            DEFAULTS.beta,
             0.01,
             key="rl_beta",
             help=t("rlhf.dpo_beta_help"),
         )
         steps = st.slider(
-            t("rlhf.dpo_steps"), DPO_STEPS.lo, DPO_STEPS.hi, 40, 10, key="rl_dpo_steps"
+            t("rlhf.dpo_steps"),
+            DPO_STEPS.lo,
+            DPO_STEPS.hi,
+            DEFAULTS.dpo_steps,
+            10,
+            key="rl_dpo_steps",
         )
         if st.button(t("rlhf.dpo_run"), key="rl_dpo_run", type="primary", disabled=not pairs):
             model = copy.deepcopy(lm.model).to(lm.device)
@@ -215,10 +228,21 @@ def update_section(
     with right, st.container(border=True):
         st.markdown(f"**{t('rlhf.rlhf_title')}**")
         kl = st.slider(
-            t("rlhf.rlhf_kl"), KL.lo, KL.hi, 0.1, 0.01, key="rl_kl", help=t("rlhf.rlhf_kl_help")
+            t("rlhf.rlhf_kl"),
+            KL.lo,
+            KL.hi,
+            DEFAULTS.kl,
+            0.01,
+            key="rl_kl",
+            help=t("rlhf.rlhf_kl_help"),
         )
         steps = st.slider(
-            t("rlhf.rlhf_steps"), RLHF_STEPS.lo, RLHF_STEPS.hi, 30, 5, key="rl_rlhf_steps"
+            t("rlhf.rlhf_steps"),
+            RLHF_STEPS.lo,
+            RLHF_STEPS.hi,
+            DEFAULTS.rlhf_steps,
+            5,
+            key="rl_rlhf_steps",
         )
         rm = st.session_state.get(RM) or {}
         ready = rm.get("base") == lm.identity
@@ -234,6 +258,7 @@ def update_section(
                 prompts(lang)[:8],
                 kl_coef=kl,
                 steps=steps,
+                lang=lang,
             )
             _start("rlhf", Job(events), model, lm.identity)
 
@@ -249,7 +274,7 @@ def update_section(
                 st.caption(t("rlhf.rlhf_sample", step=h[-1].step))
                 st.markdown(response_html(h[-1].sample), unsafe_allow_html=True)
                 if h[-1].kl > 5:
-                    st.warning(t("rlhf.overopt", kl=h[-1].kl))
+                    st.warning(t("rlhf.overopt", kl=number(h[-1].kl, 1)))
 
         if st.session_state.get(JOBS["rlhf"]):
             live_panel(JOBS["rlhf"], draw_rlhf, lambda: _finish_update("rlhf", "RLHF"))

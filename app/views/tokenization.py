@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from app.i18n import t
+from app.i18n import number, t
 from app.ui.palette import CHIP_BACKGROUNDS, OKABE_ITO
 from app.ui.render import escape_text, token_display
 from app.url_state import Choice, Int, Page, Param, Text
@@ -105,6 +105,7 @@ _COST_CSS = (
     ".gb-cost-group{display:grid;grid-template-columns:max-content 1fr;align-items:center;"
     "gap:0 .6rem;line-height:1.75}"
     ".gb-cost-text{grid-column:1/-1;font-weight:600;font-size:1.15rem;margin-bottom:.2rem}"
+    ".gb-cost-sentence{grid-column:1/-1;font-style:italic;margin-bottom:.3rem}"
     ".gb-cost-row{display:contents}"
     ".gb-cost-name{white-space:nowrap}"
     ".gb-cost-track{display:flex;align-items:center;gap:.4rem;height:1.15rem}"
@@ -148,9 +149,9 @@ def show_tokens(tk: Tokenized, view: str, cap: int = MAX_DRAWN) -> None:
         st.caption(
             t(
                 "tokenization.counts",
-                tokens=f"{tk.n_tokens:,}",
-                chars=f"{tk.n_chars:,}",
-                ratio=f"{tk.chars_per_token:.2f}",
+                tokens=number(tk.n_tokens),
+                chars=number(tk.n_chars),
+                ratio=number(tk.chars_per_token, 2),
             )
         )
         if not tk.ids:
@@ -159,7 +160,7 @@ def show_tokens(tk: Tokenized, view: str, cap: int = MAX_DRAWN) -> None:
         html, drawn = chips_html(tk.ids, tk.pieces, view, cap)
         st.markdown(html, unsafe_allow_html=True)
         if drawn < tk.n_tokens:
-            st.caption(t("tokenization.capped", drawn=f"{drawn:,}", total=f"{tk.n_tokens:,}"))
+            st.caption(t("tokenization.capped", drawn=number(drawn), total=number(tk.n_tokens)))
 
 
 def cost_table(rows: list[dict[str, object]], text_labels: dict[str, str]) -> dict[str, list]:
@@ -172,9 +173,15 @@ def cost_table(rows: list[dict[str, object]], text_labels: dict[str, str]) -> di
     return table
 
 
-def cost_bars_html(rows: list[dict[str, Any]], text_labels: dict[str, str], alt: str) -> str:
-    """Tokens per text per tokenizer as HTML bars: one group per text, one named bar per
-    tokenizer (its Okabe–Ito colour, its count written beside it), all on one scale.
+def cost_bars_html(
+    rows: list[dict[str, Any]],
+    text_labels: dict[str, str],
+    alt: str,
+    sentences: dict[str, str] | None = None,
+) -> str:
+    """Tokens per text per tokenizer as HTML bars: one group per text (named, and the sentence
+    itself under its name when ``sentences`` has it), one named bar per tokenizer (its
+    Okabe–Ito colour, its count written beside it), all on one scale.
 
     The hover title gives the text's code points and bytes. Every label is escaped.
     """
@@ -196,6 +203,8 @@ def cost_bars_html(rows: list[dict[str, Any]], text_labels: dict[str, str], alt:
                 f'<span class="gb-cost-n">{n}</span></span></div>'
             )
         head = f'<div class="gb-cost-text">{escape_text(text_labels[text])}</div>'
+        if sentences and text in sentences:
+            head += f'<q class="gb-cost-sentence">{escape_text(sentences[text])}</q>'
         groups.append(f'<div class="gb-cost-group">{head}{"".join(bars)}</div>')
     return (
         f"<style>{_COST_CSS}</style>"

@@ -14,7 +14,7 @@ from dataclasses import fields
 
 import streamlit as st
 
-from app.i18n import t
+from app.i18n import number, t
 from app.ui.charts import FONT, go, styled
 from app.ui.palette import BLUE, GREEN, ORANGE, PURPLE, VERMILLION, YELLOW
 from app.url_state import Choice, Float, Int
@@ -27,7 +27,7 @@ OLD_COLOURS = (ORANGE, GREEN, PURPLE)
 
 # Ranges for live training, also what a link may set; values outside are clamped with a note.
 STEPS = Int(1, 20_000)
-LR = Float(1e-5, 0.1)
+LR = Float(1e-5, 1.0)  # up to a rate that makes the loss explode: the run stops and says why
 BATCH_CHOICES = (1, 2, 4, 8, 16, 32, 64, 128)
 BATCH = Choice(BATCH_CHOICES)
 
@@ -44,7 +44,7 @@ def clamp_settings(steps: float, lr: float, batch_size: int) -> tuple[int, float
     """``(steps, lr, batch_size, notes)``: each value clamped into the live-training range.
 
     >>> clamp_settings(0, 100, 16)[:3]
-    (1, 0.1, 16)
+    (1, 1.0, 16)
     """
     notes: list[str] = []
 
@@ -187,12 +187,27 @@ def status_line(job: TrainingJob) -> None:
         min(step / max(total, 1), 1.0), text=t("pretraining.progress", step=step, total=total)
     )
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric(
-        t("pretraining.tokens_s"), f"{ev.tokens_per_s:,.0f}" if ev and ev.tokens_per_s else "–"
-    )
+    c1.metric(t("pretraining.tokens_s"), number(ev.tokens_per_s) if ev and ev.tokens_per_s else "–")
     c2.metric(t("pretraining.elapsed"), _duration(ev.elapsed_s if ev else 0.0))
     eta = ev.eta_s if ev and job.status in ACTIVE else None
     c3.metric(t("pretraining.eta"), _duration(eta))
     c4.metric(t("pretraining.status"), t(f"pretraining.status_{job.status}"))
     if job.status == "error":
-        st.error(t("pretraining.nan", message=job.message or ""), icon=":material/error:")
+        st.error(error_text(job), icon=":material/error:")
+
+
+def error_text(job: TrainingJob) -> str:
+    """Why a run stopped with an error, in the student's language: an exploded loss (with
+    the step, the loss, what random guessing scores and the learning rate), else the message."""
+    ev = job.history[-1] if job.history else None
+    if ev is not None and ev.kind == "error" and ev.lr is not None:
+        random_guess = job.trainer.explodes_above / 2
+        loss = "NaN" if ev.loss is None else number(ev.loss, 1)
+        return t(
+            "pretraining.exploded",
+            step=ev.step + 1,
+            loss=loss,
+            guess=number(random_guess, 1),
+            lr=number(ev.lr, 3),
+        )
+    return t("pretraining.nan", message=job.message or "")

@@ -14,7 +14,7 @@ import numpy as np
 import streamlit as st
 
 from app import presenter, url_state
-from app.i18n import LANGUAGES, t
+from app.i18n import LANGUAGES, number, t
 from app.resources import model_version
 from app.ui.a11y import data_table
 from app.ui.render import token_chips_html
@@ -33,6 +33,11 @@ ROLE_STORIES = 4  # stories per language for the head-role scores (a few seconds
 CONFIG = {"displayModeBar": False}
 VIEWS = ("heatmap", "grid", "lines")
 LAYER, HEAD, QUERY, VIEW, START = "tf_layer", "tf_head", "tf_query", "tf_view", "tf_start"
+ANCHOR, SCROLL_KEY = "gb-attention-top", "tf_scroll_up"  # "open this head" scrolls to ANCHOR
+SCROLL_JS = (
+    f"<script>document.getElementById('{ANCHOR}')"
+    "?.scrollIntoView({behavior: 'smooth', block: 'start'});</script>"
+)
 URL = Page(
     "transformer",
     (
@@ -136,6 +141,9 @@ def _token_window(enc: Encoded) -> tuple[int, int]:
 @st.fragment
 def attention_section(key: str, lm: LoadedModel, lang: str) -> None:
     """Sentence in, attention out: one head large, all heads as a grid, or the head view."""
+    st.html(f'<span id="{ANCHOR}"></span>')  # where "open this head" scrolls to
+    if st.session_state.pop(SCROLL_KEY, False):
+        st.html(SCROLL_JS, unsafe_allow_javascript=True)  # constant script, no user text
     text = st.text_area(
         t("transformer.input"), value=t("transformer.example"), key=f"tf_text_{lang}", height=80
     )
@@ -229,7 +237,9 @@ def attention_section(key: str, lm: LoadedModel, lang: str) -> None:
 
 
 def _open_head(layer: int, head: int) -> None:
+    """Show ``head`` of ``layer`` large in the attention section above, and scroll up to it."""
     st.session_state[LAYER], st.session_state[HEAD], st.session_state[VIEW] = layer, head, "heatmap"
+    st.session_state[SCROLL_KEY] = True
 
 
 def roles_section(key: str, lm: LoadedModel) -> None:
@@ -248,8 +258,8 @@ def roles_section(key: str, lm: LoadedModel) -> None:
                 "transformer.role_best",
                 layer=layer + 1,
                 head=head + 1,
-                score=f"{value:.2f}",
-                base=f"{scores.baseline[role]:.2f}",
+                score=number(value, 2),
+                base=number(scores.baseline[role], 2),
             )
         )
         col.button(

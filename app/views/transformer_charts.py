@@ -11,24 +11,37 @@ import numpy as np
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from app.i18n import t
+from app.i18n import current_lang, number, percent, t
 from app.ui.charts import SEQUENTIAL, go, styled
 from app.ui.palette import OKABE_ITO
 from app.ui.render import escape_text, token_display
 from models.inspection import embeddings as emb
 from models.inspection.roles import RoleScores
-from models.model.inputs import Encoded
+from models.model.inputs import Encoded, merge_pieces
 
 
 def token_labels(enc: Encoded) -> list[str]:
-    """Escaped, whitespace-visible labels; the position keeps repeated tokens apart.
+    """Escaped, whitespace-visible labels; the position keeps repeated tokens apart. A
+    character split over several tokens (座 is 3 bytes, maybe 2 tokens) is named on each of
+    them, with which part it is, instead of its bytes in hex.
 
     >>> from models.model.inputs import TokenInfo
     >>> token_labels(Encoded([1], [TokenInfo(1, "<b>", b"<b>", 0, 3)], False, 1))
     ['0 &lt;b&gt;']
+    >>> za = "座".encode()
+    >>> token_labels(Encoded([1, 2], [TokenInfo(1, "", za[:2], 0, 1), TokenInfo(2, "", za[2:], 0, 1)], False, 2))
+    ['0 座 (1/2)', '1 座 (2/2)']
     """
-    pieces = [tok.bytes or tok.text for tok in enc.tokens] or [str(i) for i in enc.ids]
-    return [f"{i} {token_display(p)}" for i, p in enumerate(pieces)]
+    if not enc.tokens:
+        return [f"{i} {tid}" for i, tid in enumerate(enc.ids)]
+    pieces = [tok.bytes or tok.text.encode() for tok in enc.tokens]
+    shown: list[str] = []
+    for text, idx in merge_pieces(pieces):
+        if len(idx) == 1:
+            shown.append(token_display(pieces[idx[0]]))
+        else:
+            shown += [f"{token_display(text)} ({k + 1}/{len(idx)})" for k in range(len(idx))]
+    return [f"{i} {label}" for i, label in enumerate(shown)]
 
 
 def _viridis_lut(n: int = 64) -> list[str]:
@@ -44,6 +57,8 @@ _HEAT_CSS = (
     ".gb-heat b{background:#f1f1f1}"
     ".gb-heat .k{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;"
     "padding-bottom:4px;align-self:end;justify-self:center}"
+    # Japanese reads top to bottom in vertical writing, its characters upright: no turning
+    ".gb-heat.gb-upright .k{transform:none;align-self:start}"
     ".gb-heat .q{white-space:nowrap;padding-right:6px;align-self:center;justify-self:end}"
     ".gb-bar{height:14px;width:260px;border-radius:3px}"
 )
@@ -80,16 +95,18 @@ def heatmap_html(w: np.ndarray, labels: list[str], title: str, offset: int = 0) 
             )
     stops = ",".join(_LUT[:: max(1, len(_LUT) // 8)] + [_LUT[-1]])
     alt = escape_text(t("transformer.table.heat_alt", title=title))
+    upright = " gb-upright" if current_lang() == "ja" else ""
     return (
         f"<style>{_HEAT_CSS}</style>"
         f'<div style="font-size:1.15rem;font-weight:600;margin-bottom:6px">{title}</div>'
         f'<div style="font-size:0.9rem;margin-bottom:4px">↓ {t("transformer.query_axis")}'
         f" &nbsp;·&nbsp; {t('transformer.key_axis')} →</div>"
-        f'<div class="gb-heat" data-first="{offset}" data-n="{T}" role="img" aria-label="{alt}" '
+        f'<div class="gb-heat{upright}" data-first="{offset}" data-n="{T}" role="img" '
+        f'aria-label="{alt}" '
         f'style="grid-template-columns:auto repeat({T},{cell}px)">{"".join(parts)}</div>'
         f'<div style="display:flex;gap:8px;align-items:center;margin-top:10px;font-size:0.9rem">'
         f'0<div class="gb-bar" style="background:linear-gradient(90deg,{stops})"></div>'
-        f"{vmax:.2f}</div>"
+        f"{number(vmax, 2)}</div>"
     )
 
 
@@ -240,9 +257,40 @@ def roles_figure(scores: RoleScores, role: str) -> go.Figure:
     return styled(fig, height=120 + 45 * L, title=t(f"transformer.role.{role}"))
 
 
+def labels_that_fit(
+    coords: np.ndarray, words: list[str], size_px: tuple[float, float] = (1000.0, 520.0)
+) -> list[bool]:
+    """Which points of a scatter (N, 2) get their word written above them, so that no two
+    labels overlap: the most isolated points first, each label kept if its box (about 9 px a
+    character, 18 px tall, on a plot of ``size_px``) touches no label kept before it. The
+    others still name their word on hover.
+
+    >>> labels_that_fit(np.array([[0.0, 0.0], [0.001, 0.0], [1.0, 1.0]]), ["cat", "cap", "dog"])
+    [True, False, True]
+    """
+    n = len(words)
+    if n == 0:
+        return []
+    span = np.ptp(coords, axis=0)  # (2,)
+    px = (coords - coords.min(0)) / np.where(span > 0, span, 1.0) * np.array(size_px)  # (N, 2)
+    gaps = np.linalg.norm(px[:, None] - px[None], axis=-1) + np.eye(n) * 1e9  # (N, N)
+    order = np.argsort(-gaps.min(1), kind="stable")  # most isolated first
+    kept: list[tuple[float, float, float, float]] = []
+    show = [False] * n
+    for i in order:
+        half = 4.5 * max(len(words[i]), 1) + 3
+        box = (px[i, 0] - half, px[i, 0] + half, px[i, 1] - 3, px[i, 1] + 21)
+        if all(box[1] < k[0] or box[0] > k[1] or box[3] < k[2] or box[2] > k[3] for k in kept):
+            kept.append(box)
+            show[i] = True
+    return show
+
+
 def pca_figure(vectors: emb.WordVectors, coords: np.ndarray, explained: np.ndarray) -> go.Figure:
-    """Words in the plane of the first two principal components, one colour per word set."""
+    """Words in the plane of the first two principal components, one colour per word set; a
+    word is written beside its point where it fits (``labels_that_fit``), else on hover."""
     fig = go.Figure()
+    fits = labels_that_fit(coords, vectors.words)
     for i, word_set in enumerate(emb.WORD_SETS):
         idx = [j for j, s in enumerate(vectors.sets) if s == word_set]
         if not idx:
@@ -253,7 +301,7 @@ def pca_figure(vectors: emb.WordVectors, coords: np.ndarray, explained: np.ndarr
                 y=coords[idx, 1],
                 mode="markers+text",
                 name=t(f"transformer.set.{word_set}"),
-                text=[token_display(vectors.words[j]) for j in idx],
+                text=[token_display(vectors.words[j]) if fits[j] else "" for j in idx],
                 textposition="top center",
                 textfont={"size": 15},
                 marker={
@@ -263,12 +311,16 @@ def pca_figure(vectors: emb.WordVectors, coords: np.ndarray, explained: np.ndarr
                         "circle" if vectors.n_tokens[j] == 1 else "circle-open" for j in idx
                     ],
                 },
-                hovertext=[t("transformer.n_tokens", n=vectors.n_tokens[j]) for j in idx],
+                hovertext=[
+                    f"{token_display(vectors.words[j])}: "
+                    + t("transformer.n_tokens", n=vectors.n_tokens[j])
+                    for j in idx
+                ],
                 hoverinfo="text",
             )
         )
-    fig.update_xaxes(title=f"PC 1 ({explained[0]:.0%})", zeroline=False)
-    fig.update_yaxes(title=f"PC 2 ({explained[1]:.0%})", zeroline=False)
+    fig.update_xaxes(title=f"PC 1 ({percent(explained[0])})", zeroline=False)
+    fig.update_yaxes(title=f"PC 2 ({percent(explained[1])})", zeroline=False)
     return styled(fig, height=640, legend={"orientation": "h", "y": 1.08})
 
 
@@ -282,8 +334,15 @@ def position_figure(info: emb.PositionInfo) -> go.Figure:
             hovertemplate=t("transformer.pos_hover") + "<extra></extra>",
         )
     )
-    fig.update_xaxes(title=t("transformer.position"))
-    fig.update_yaxes(title=t("transformer.position"), autorange="reversed", scaleanchor="x")
+    # square cells that fill the plot: the area shrinks to the square, the axes keep 0 … n - 1
+    span = [-0.5, n - 0.5]
+    fig.update_xaxes(title=t("transformer.position"), range=span, constrain="domain")
+    fig.update_yaxes(
+        title=t("transformer.position"),
+        range=span[::-1],
+        scaleanchor="x",
+        constrain="domain",
+    )
     return styled(fig, height=560, title=t(f"transformer.pos_title.{info.kind}", n=n))
 
 

@@ -24,13 +24,16 @@ class CorpusError(ValueError):
     """Text that cannot be trained on, with a message meant for the user."""
 
 
-def load_documents(name: str, n_chars: int = 1_000_000, seed: int = 0) -> list[str]:
-    """About ``n_chars`` characters of corpus ``name`` as a list of documents."""
+def load_documents(
+    name: str, n_chars: int = 1_000_000, seed: int = 0, lang_tags: bool = False
+) -> list[str]:
+    """About ``n_chars`` characters of corpus ``name`` as a list of documents; with
+    ``lang_tags``, each tiny story starts with its language's tag (``stories.LANG_TAGS``)."""
     if name.startswith("tiny-stories"):
         from models.data.stories import LANGS, generate_documents
 
         langs = LANGS if name == "tiny-stories" else (name.rsplit("-", 1)[1],)
-        return generate_documents(langs, n_chars=n_chars, seed=seed)
+        return generate_documents(langs, n_chars=n_chars, seed=seed, lang_tags=lang_tags)
     if name == "shakespeare":
         return [shakespeare_text(n_chars)]
     raise CorpusError(f"unknown corpus {name!r}; choose one of {list(CORPORA)}")

@@ -27,6 +27,10 @@ from models.data.story_slots import SLOTS, Cast, Mention, Writer
 __all__ = ["LANGS", "Mention", "Story", "generate_stories", "generate_story", "qa_pairs"]
 
 LANGS: tuple[str, ...] = ("en", "de", "ja")
+# The tag a document of each language starts with when a model is trained on all three at once
+# (``generate_documents(..., lang_tags=True)``); a prompt that starts with it keeps the model in
+# that language (``models.model.inputs.prompt_ids``).
+LANG_TAGS: dict[str, str] = {lang: f"<|{lang}|>" for lang in LANGS}
 SPLITS: tuple[str, ...] = ("train", "heldout")
 KINDS: tuple[str, ...] = ("story", "dialogue")
 HELDOUT_MODULUS = 8  # 1 in 8 (hero, object) pairs is held out: big enough to test, small to lose
@@ -157,9 +161,14 @@ def generate_stories(lang: str, n: int, seed: int = 0, split: str = "train") -> 
 
 
 def generate_documents(
-    langs: Sequence[str] = LANGS, n_chars: int = 1_000_000, seed: int = 0, split: str = "train"
+    langs: Sequence[str] = LANGS,
+    n_chars: int = 1_000_000,
+    seed: int = 0,
+    split: str = "train",
+    lang_tags: bool = False,
 ) -> list[str]:
-    """Story texts, languages taking turns, until their total length reaches `n_chars`."""
+    """Story texts, languages taking turns, until their total length reaches `n_chars`; with
+    ``lang_tags`` each starts with its language's tag (``LANG_TAGS``, not counted in the length)."""
     if isinstance(langs, str) or not langs:
         raise ValueError(f"langs must be a non-empty sequence of languages from {LANGS}")
     for lang in langs:
@@ -169,8 +178,9 @@ def generate_documents(
     total = 0
     while total < n_chars:
         for lang in langs:
-            docs.append(generate_story(lang, rng, split).text)
-            total += len(docs[-1])
+            text = generate_story(lang, rng, split).text
+            docs.append(LANG_TAGS[lang] + text if lang_tags else text)
+            total += len(text)
             if total >= n_chars:
                 break
     return docs
@@ -223,13 +233,29 @@ def dialogue(story: Story) -> str:
     return "\n".join(f"A: {q}\nB: {a}" for q, a in turns)
 
 
-def unknown_question(lang: str, rng: random.Random) -> tuple[str, str]:
-    """A question about a reserved name that no generated story uses, and its language."""
+def question_about(lang: str, hero: str, index: int) -> tuple[str, str]:
+    """The ``index``-th question about a character (``lexicon.UNKNOWN_QUESTIONS``) and the
+    start of an answer to it, for the model to go on with.
+
+    >>> question_about("en", "Mia", 0)
+    ('Where did Mia go?', 'Mia went')
+    """
+    _check(lang)
+    templates = LEXICONS[lang].UNKNOWN_QUESTIONS[index % len(LEXICONS[lang].UNKNOWN_QUESTIONS)]
+    cast = Cast(hero=(hero, "f"), obj=None, adj=None, place=None, feel=None)
+    texts = []
+    for template in templates:
+        w = Writer(caps=lang != "ja")
+        w.render(template, cast, SLOTS[lang])
+        texts.append(w.text)
+    return texts[0], texts[1]
+
+
+def unknown_question(lang: str, rng: random.Random) -> tuple[str, str, str]:
+    """A question about a reserved name that no generated story uses: (question, the start of
+    an answer, the name)."""
     _check(lang)
     lex = LEXICONS[lang]
-    cast = Cast(
-        hero=(rng.choice(lex.RESERVED_NAMES), "f"), obj=None, adj=None, place=None, feel=None
-    )
-    w = Writer(caps=lang != "ja")
-    w.render(rng.choice(lex.UNKNOWN_QUESTIONS), cast, SLOTS[lang])
-    return w.text, lang
+    name = rng.choice(lex.RESERVED_NAMES)
+    question, stem = question_about(lang, name, rng.randrange(len(lex.UNKNOWN_QUESTIONS)))
+    return question, stem, name

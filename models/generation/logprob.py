@@ -54,13 +54,22 @@ def pad_batch(
     return ids.to(device), attn.to(device), resp.to(device)
 
 
+def token_logprobs(
+    model: PreTrainedModel, seqs: Sequence[Pair], pad: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """log p(next token | everything before) at every position (B, T-1), and the mask of the
+    positions whose next token is a response token (B, T-1). Differentiable."""
+    device = next(model.parameters()).device
+    ids, attn, resp = pad_batch(seqs, pad, device, context_length(model))  # (B, T) ×2, (B, T-1)
+    logits = model(input_ids=ids, attention_mask=attn).logits[:, :-1].float()  # (B, T-1, V)
+    logp = torch.log_softmax(logits, -1).gather(-1, ids[:, 1:, None]).squeeze(-1)  # (B, T-1)
+    return logp, resp
+
+
 def sequence_logprob(model: PreTrainedModel, seqs: Sequence[Pair], pad: int) -> torch.Tensor:
     """Sum of log p(response token | everything before) for each (prompt ids, response ids): (B,).
 
     Differentiable (no ``no_grad`` here): DPO and RLHF take gradients through it.
     """
-    device = next(model.parameters()).device
-    ids, attn, resp = pad_batch(seqs, pad, device, context_length(model))  # (B, T) ×2, (B, T-1)
-    logits = model(input_ids=ids, attention_mask=attn).logits[:, :-1].float()  # (B, T-1, V)
-    logp = torch.log_softmax(logits, -1).gather(-1, ids[:, 1:, None]).squeeze(-1)  # (B, T-1)
+    logp, resp = token_logprobs(model, seqs, pad)  # (B, T-1), (B, T-1)
     return (logp * resp).sum(-1)  # (B,)

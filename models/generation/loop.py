@@ -128,9 +128,11 @@ def generate_steps(
     settings: SamplingSettings | None = None,
     seed: int = 0,
     stop_at_eos: bool = True,
+    lang: str | None = None,
 ) -> Iterator[GenStep]:
-    """``continue_ids`` for a prompt string (an empty prompt starts at the end-of-text token)."""
-    ids = prompt_ids(tokenizer, prompt)
+    """``continue_ids`` for a prompt string (an empty prompt starts at the end-of-text token),
+    after ``lang``'s tag for a model trained with language tags (``inputs.prompt_ids``)."""
+    ids = prompt_ids(tokenizer, prompt, lang)
     yield from continue_ids(model, tokenizer, ids, max_new_tokens, settings, seed, stop_at_eos)
 
 
@@ -143,12 +145,13 @@ def generate(
     top_k: int = 0,
     top_p: float = 1.0,
     seed: int = 0,
+    lang: str | None = None,
 ) -> str:
-    """``prompt`` followed by up to ``max_new_tokens`` sampled tokens, as one string."""
+    """``prompt`` followed by up to ``max_new_tokens`` sampled tokens, as one string (``lang``:
+    see ``generate_steps``)."""
     settings = SamplingSettings(temperature=temperature, top_k=top_k, top_p=top_p)
-    new = [
-        s.token_id for s in generate_steps(model, tokenizer, prompt, max_new_tokens, settings, seed)
-    ]
+    steps = generate_steps(model, tokenizer, prompt, max_new_tokens, settings, seed, lang=lang)
+    new = [s.token_id for s in steps]
     eos = tokenizer.eos_token_id
     new = new[:-1] if new and new[-1] == eos else new
     return prompt + tokenizer.decode(new)

@@ -95,7 +95,7 @@ def filter_distribution(
 def entropy_bits(probs: torch.Tensor) -> float:
     """Shannon entropy of a distribution in bits."""
     nz = probs[probs > 0]
-    return float(-(nz * torch.log2(nz)).sum())
+    return float(-(nz * torch.log2(nz)).sum()) + 0.0  # + 0.0: one certain token is 0, not -0
 
 
 def sample(probs: torch.Tensor, generator: torch.Generator | None = None) -> int:

@@ -15,7 +15,7 @@ import torch
 from models.generation.distribution import NextToken, distribution
 from models.generation.loop import continue_ids
 from models.generation.sampling import SamplingSettings, sample
-from models.model.inputs import Encoded, encode, encode_ids
+from models.model.inputs import Encoded, encode, encode_ids, lang_prefix, start_id
 from models.model.loading import LoadedModel
 
 HOW = (
@@ -63,11 +63,14 @@ class GenerationSession:
 
 
 def new_session(
-    lm: LoadedModel, prompt: str, source: str = ""
+    lm: LoadedModel, prompt: str, source: str = "", lang: str | None = None
 ) -> tuple[GenerationSession, Encoded]:
-    """A session starting from ``prompt`` (truncated to the context window; empty → end-of-text)."""
+    """A session starting from ``prompt`` after ``lang``'s prefix (``inputs.lang_prefix``),
+    truncated to the context window; an empty prompt starts at the end-of-text token."""
     enc = encode(lm, prompt)
-    return GenerationSession(list(enc.ids), source=source), enc
+    body = enc.ids if prompt else []
+    ids = (lang_prefix(lm.tokenizer, lang) + body)[-lm.context_length :]
+    return GenerationSession(ids or [start_id(lm.tokenizer)], source=source), enc
 
 
 def step_generator(seed: int, step: int) -> torch.Generator:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from models.data.stories import LANG_TAGS
 from models.tokenization.tokenizer import token_bytes
 
 if TYPE_CHECKING:
@@ -38,15 +39,38 @@ class Encoded:
     n_tokens_total: int  # tokens before truncation
 
 
-def prompt_ids(tokenizer: PreTrainedTokenizerBase, prompt: str) -> list[int]:
-    """Token ids of ``prompt``; an empty prompt starts from the end-of-text token."""
-    ids = tokenizer.encode(prompt, add_special_tokens=False) if prompt else []
-    if not ids:
-        bos = (
-            tokenizer.bos_token_id if tokenizer.bos_token_id is not None else tokenizer.eos_token_id
-        )
-        ids = [bos if bos is not None else 0]
-    return ids
+def start_id(tokenizer: PreTrainedTokenizerBase) -> int:
+    """The token every training document follows: beginning- or end-of-text (0 without one)."""
+    for tid in (tokenizer.bos_token_id, tokenizer.eos_token_id):
+        if tid is not None:
+            return int(tid)
+    return 0
+
+
+def lang_prefix(tokenizer: PreTrainedTokenizerBase, lang: str | None) -> list[int]:
+    """What a model trained on tagged text (``LANG_TAGS``) reads before a text in ``lang``: the
+    end-of-text token, then the language's tag. Empty for other models and for ``lang`` None.
+
+    A model trained on three languages at once drifts between them; its training stories each
+    started with their tag, so a prompt that starts with it stays in that language.
+    """
+    tag = LANG_TAGS.get(lang or "")
+    if tag is None:
+        return []
+    tid = tokenizer.convert_tokens_to_ids(tag)
+    if not isinstance(tid, int) or tokenizer.convert_ids_to_tokens(tid) != tag:
+        return []  # not a tagged model: its tokenizer has no such token
+    return [start_id(tokenizer), tid]
+
+
+def prompt_ids(
+    tokenizer: PreTrainedTokenizerBase, prompt: str, lang: str | None = None
+) -> list[int]:
+    """Token ids of ``prompt``, after ``lang``'s prefix (``lang_prefix``); an empty prompt
+    starts from the end-of-text token."""
+    ids = lang_prefix(tokenizer, lang)
+    ids += tokenizer.encode(prompt, add_special_tokens=False) if prompt else []
+    return ids or [start_id(tokenizer)]
 
 
 def tokenize(lm: LoadedModel, text: str) -> list[TokenInfo]:
@@ -63,7 +87,7 @@ def encode(lm: LoadedModel, text: str) -> Encoded:
     """Tokens the model will see: the last ``context_length`` tokens; empty text → end-of-text."""
     tokens = tokenize(lm, text) if text else []
     if not tokens:
-        tid = prompt_ids(lm.tokenizer, "")[0]
+        tid = start_id(lm.tokenizer)
         tokens = [TokenInfo(tid, lm.tokenizer.convert_ids_to_tokens(tid), b"", 0, 0)]
     n = len(tokens)
     tokens = tokens[-lm.context_length :]
@@ -76,7 +100,7 @@ def encode_ids(lm: LoadedModel, ids: list[int]) -> Encoded:
     Keeps the last ``context_length`` ids like ``encode``; no ids → the end-of-text token.
     ``tokens`` is left empty: ids alone carry no character spans.
     """
-    ids = list(ids) or prompt_ids(lm.tokenizer, "")
+    ids = list(ids) or [start_id(lm.tokenizer)]
     kept = ids[-lm.context_length :]
     return Encoded(kept, [], truncated=len(kept) < len(ids), n_tokens_total=len(ids))
 

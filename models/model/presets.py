@@ -139,6 +139,16 @@ PRESETS: dict[str, ModelPreset] = {
             description="≈3.5 M parameters: the shipped tiny-stories model, about an hour on 2 CPU cores.",
         ),
         ModelPreset(
+            "small-llama",
+            arch="llama",
+            n_layer=6,
+            n_head=6,
+            n_embd=192,
+            n_positions=256,
+            description="≈3.4 M parameters, Llama-style: the shipped tiny-stories model, trained "
+            "with language tags (about an hour on 2 CPU cores).",
+        ),
+        ModelPreset(
             "gpu",
             n_layer=8,
             n_head=8,

@@ -31,6 +31,20 @@ def dpo_loss(
     return -F.logsigmoid(beta * margin).mean()
 
 
+def kl_estimate(logp: torch.Tensor, logp_ref: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """KL(π ‖ π_ref) of each sampled response, summed over its tokens, never negative:
+    Σ (r − 1 − log r) with r = π_ref / π per token (Schulman's k3 estimator). (B, T), (B, T),
+    mask (B, T) → (B,). The plain log π − log π_ref has the same mean but goes below 0 for
+    single samples, which a chart of "how far the model drifted" must not show.
+
+    >>> lp, ref = torch.log(torch.tensor([[0.5, 0.5]])), torch.log(torch.tensor([[0.25, 0.5]]))
+    >>> round(float(kl_estimate(lp, ref, torch.tensor([[1.0, 1.0]]))[0]), 4)  # 0.5 - 1 + ln 2
+    0.1931
+    """
+    log_r = (logp_ref - logp) * mask  # (B, T)
+    return ((torch.exp(log_r) - 1 - log_r) * mask).sum(-1)  # (B,)
+
+
 def group_advantages(scores: torch.Tensor) -> torch.Tensor:
     """Each sample's score minus the mean of its prompt's group: (P, K) → (P, K).
 

@@ -26,12 +26,13 @@ def trait_rate(
     seed: int = 123,
     temperature: float = SHOW_TEMPERATURE,
 ) -> tuple[float, list[Sample]]:
-    """Share of sampled responses with the trait (fixed seeds, so before/after compare)."""
+    """Share of sampled responses with the trait (fixed seeds, so before/after compare); the
+    responses are written in ``lang`` (after its tag, for a tagged model)."""
     samples = [
         s
         for j, p in enumerate(prompts)
         for s in sample_responses(
-            model, tokenizer, p, n_per_prompt, max_new_tokens, temperature, seed + j
+            model, tokenizer, p, n_per_prompt, max_new_tokens, temperature, seed + j, lang
         )
     ]
     return trait_share(taste, [s.text for s in samples], lang), samples
@@ -44,9 +45,10 @@ def next_token_shift(
     tokenizer: PreTrainedTokenizerBase,
     prompt: str,
     k: int = 8,
+    lang: str | None = None,
 ) -> list[tuple[str, float, float]]:
     """(token text, p before, p after) for the union of both models' top-``k`` next tokens."""
-    ids = torch.tensor([prompt_ids(tokenizer, prompt)])  # (1, T)
+    ids = torch.tensor([prompt_ids(tokenizer, prompt, lang)])  # (1, T)
 
     def probs(m: PreTrainedModel) -> torch.Tensor:
         was = m.training

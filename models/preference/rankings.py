@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-# What the simulated rater (models.preference) can prefer; here so pages can name them
+# What the simulated rater (models.preference.rater) can prefer; here so pages can name them
 # without importing torch.
 TASTES = ("happy", "animals", "short", "polite")
 
@@ -33,6 +33,9 @@ class Pair:
     prompt: str
     chosen: str
     rejected: str
+    # the language the responses were written in (a tagged model is prompted in it); not part
+    # of what was preferred, so two pairs of the same texts are equal whatever it says
+    lang: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Ranking:
     order: tuple[tuple[int, ...], ...]  # groups of response indices, best first
     all_bad: bool = False
     rater: str = ""  # a nickname, or "sim:<taste>" for the simulated rater
+    lang: str | None = field(default=None, compare=False)  # see Pair.lang
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "responses", tuple(self.responses))
@@ -86,7 +90,7 @@ class Ranking:
     def pairs(self) -> list[Pair]:
         """Every (better, worse) combination; none between tied responses."""
         return [
-            Pair(self.prompt, self.responses[a], self.responses[b])
+            Pair(self.prompt, self.responses[a], self.responses[b], self.lang)
             for hi, lo in combinations(range(len(self.order)), 2)
             for a in self.order[hi]
             for b in self.order[lo]
@@ -109,6 +113,7 @@ class Ranking:
                 "order": [list(g) for g in self.order],
                 "all_bad": self.all_bad,
                 "rater": self.rater,
+                "lang": self.lang,
             },
             ensure_ascii=False,
         )
@@ -116,7 +121,9 @@ class Ranking:
     @classmethod
     def from_json(cls, text: str) -> Ranking:
         d = json.loads(text)
-        return cls(d["prompt"], tuple(d["responses"]), d["order"], d["all_bad"], d["rater"])
+        return cls(
+            d["prompt"], tuple(d["responses"]), d["order"], d["all_bad"], d["rater"], d.get("lang")
+        )
 
 
 def round_id(prompt: str, responses: list[str] | tuple[str, ...]) -> str:

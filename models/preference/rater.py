@@ -94,5 +94,10 @@ class SimulatedRater:
                 groups[g], groups[g + 1] = groups[g + 1], groups[g]
         all_bad = not any(has_trait(self.taste, r, self.lang) for r in responses)
         return Ranking(
-            prompt, tuple(responses), tuple(map(tuple, groups)), all_bad, f"sim:{self.taste}"
+            prompt,
+            tuple(responses),
+            tuple(map(tuple, groups)),
+            all_bad,
+            f"sim:{self.taste}",
+            self.lang,
         )

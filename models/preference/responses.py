@@ -44,8 +44,10 @@ def sample_responses(
     max_new_tokens: int = 40,
     temperature: float = SHOW_TEMPERATURE,
     seed: int = 0,
+    lang: str | None = None,
 ) -> list[Sample]:
-    """``k`` continuations of ``prompt``, sampled in one batch (one seeded generator).
+    """``k`` continuations of ``prompt``, sampled in one batch (one seeded generator), after
+    ``lang``'s tag for a tagged model (``inputs.prompt_ids``).
 
     A response stops at the end-of-text token (kept in ``ids``); the model is put in eval mode
     while it writes and back in its former mode after.
@@ -54,7 +56,7 @@ def sample_responses(
     model.eval()
     ctx = context_length(model)
     max_new_tokens = max(1, min(max_new_tokens, ctx // 2))  # a tiny context: shorter answers
-    p_ids = prompt_ids(tokenizer, prompt)[-(ctx - max_new_tokens) :]
+    p_ids = prompt_ids(tokenizer, prompt, lang)[-(ctx - max_new_tokens) :]
     eos = eos_id(tokenizer)
     gen = torch.Generator().manual_seed(seed)
     settings = SamplingSettings(temperature=max(temperature, 1e-4))
@@ -76,8 +78,9 @@ EncodedPair = tuple[tuple[list[int], list[int]], tuple[list[int], list[int]]]
 
 
 def encode_pair(tokenizer: PreTrainedTokenizerBase, pair: Pair) -> EncodedPair:
-    """(prompt ids, chosen ids + EOS), (prompt ids, rejected ids + EOS)."""
-    p = prompt_ids(tokenizer, pair.prompt)
+    """(prompt ids, chosen ids + EOS), (prompt ids, rejected ids + EOS); the prompt after
+    ``pair.lang``'s tag for a tagged model."""
+    p = prompt_ids(tokenizer, pair.prompt, pair.lang)
     eos = eos_id(tokenizer)
 
     def resp(text: str) -> list[int]:

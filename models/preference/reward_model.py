@@ -52,12 +52,16 @@ class RewardModel(nn.Module):
 
     @torch.no_grad()
     def score(
-        self, tokenizer: PreTrainedTokenizerBase, prompt: str, responses: Sequence[str]
+        self,
+        tokenizer: PreTrainedTokenizerBase,
+        prompt: str,
+        responses: Sequence[str],
+        lang: str | None = None,
     ) -> list[float]:
         """Rewards of ``responses`` to ``prompt`` (the same encoding as in training)."""
         was = self.training
         self.eval()
-        seqs = [encode_pair(tokenizer, Pair(prompt, r, r))[0] for r in responses]
+        seqs = [encode_pair(tokenizer, Pair(prompt, r, r, lang))[0] for r in responses]
         out = self(seqs, eos_id(tokenizer)).tolist()
         self.train(was)
         return out

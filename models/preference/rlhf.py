@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import torch
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
-from models.generation.logprob import sequence_logprob
-from models.preference.losses import group_advantages, policy_gradient_loss
+from models.generation.logprob import token_logprobs
+from models.preference.losses import group_advantages, kl_estimate, policy_gradient_loss
 from models.preference.responses import eos_id, sample_responses
 from models.preference.reward_model import RewardModel
 from models.training.jobs import Event
@@ -47,9 +47,11 @@ def rlhf_update(
     samples_per_prompt: int = 8,
     max_new_tokens: int = 40,
     seed: int = 0,
+    lang: str | None = None,
 ) -> Iterator[RLHFStep]:
     """Sample, score with the reward model, push the policy towards high reward minus
-    ``kl_coef`` × KL(policy ‖ reference)."""
+    ``kl_coef`` × KL(policy ‖ reference). ``lang``: the prompts' language (a tagged model
+    writes after its tag)."""
     opt = torch.optim.AdamW(policy.parameters(), lr=lr, weight_decay=0.0)
     rng = random.Random(seed)
     pad = eos_id(tokenizer)
@@ -66,6 +68,7 @@ def rlhf_update(
                 max_new_tokens,
                 1.0,
                 seed * 7919 + step * 31 + j,
+                lang,
             )
         ]  # P × K, grouped by prompt
         seqs = [(s.prompt_ids, s.ids) for s in samples]
@@ -78,13 +81,15 @@ def rlhf_update(
                         tokenizer,
                         p,
                         [s.text for s in samples if s.prompt == p][:samples_per_prompt],
+                        lang,
                     )
                 ]
             )  # (P·K,)
-            ref_lp = sequence_logprob(reference, seqs, pad)  # (P·K,)
+            ref_tok, _ = token_logprobs(reference, seqs, pad)  # (P·K, T-1)
         policy.train()
-        logp = sequence_logprob(policy, seqs, pad)  # (P·K,)
-        kl = (logp.detach() - ref_lp).cpu()  # sampled estimate of KL per response
+        logp_tok, mask = token_logprobs(policy, seqs, pad)  # (P·K, T-1) ×2
+        logp = (logp_tok * mask).sum(-1)  # (P·K,)
+        kl = kl_estimate(logp_tok.detach(), ref_tok, mask).cpu()  # (P·K,), never below 0
         total = reward - kl_coef * kl  # (P·K,)
         advantage = group_advantages(total.view(prompts_per_step, samples_per_prompt)).view(-1)
         loss = policy_gradient_loss(advantage.to(logp.device), logp)

@@ -118,7 +118,7 @@ class RankingStore(ClassStore):
                         responses=list(ranking.responses),
                         groups=[list(g) for g in ranking.order],
                         all_bad=ranking.all_bad,
-                        lang=lang,
+                        lang=ranking.lang or lang,
                         archived=False,
                         created_at=now(),
                     )

@@ -137,7 +137,7 @@ def round_record(r: sa.Row) -> Round:
 
 
 def stored_record(r: sa.Row) -> StoredRanking:
-    ranking = Ranking(r.prompt, tuple(r.responses), r.groups, bool(r.all_bad), r.rater)
+    ranking = Ranking(r.prompt, tuple(r.responses), r.groups, bool(r.all_bad), r.rater, r.lang)
     return StoredRanking(
         id=r.id,
         ranking=ranking,

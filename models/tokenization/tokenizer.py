@@ -6,7 +6,7 @@ back exactly: the base alphabet is the 256 bytes, so nothing is ever "unknown".
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,12 +19,15 @@ if TYPE_CHECKING:  # transformers is imported where it is used: ~1 s, and pages 
 EOS = "<|endoftext|>"
 
 
-def train_tokenizer(texts: Iterable[str], vocab_size: int = 4096) -> PreTrainedTokenizerFast:
-    """Train a byte-level BPE with ``vocab_size`` entries (256 bytes + merges + ``EOS``).
+def train_tokenizer(
+    texts: Iterable[str], vocab_size: int = 4096, extra_special: Sequence[str] = ()
+) -> PreTrainedTokenizerFast:
+    """Train a byte-level BPE with ``vocab_size`` entries (256 bytes + merges + ``EOS`` and the
+    ``extra_special`` tokens, e.g. language tags, each one token wherever it appears in text).
 
-    >>> tok = train_tokenizer(["the cat sat on the mat"] * 50, vocab_size=300)
-    >>> tok.decode(tok.encode("the cat 🐈"))
-    'the cat 🐈'
+    >>> tok = train_tokenizer(["<|en|>the cat sat on the mat"] * 50, 300, ["<|en|>"])
+    >>> tok.decode(tok.encode("the cat 🐈")), len(tok.encode("<|en|>the"))
+    ('the cat 🐈', 2)
     """
     if vocab_size < 257:
         raise ValueError("vocab_size must be at least 257 (256 bytes + the end-of-text token)")
@@ -33,20 +36,25 @@ def train_tokenizer(texts: Iterable[str], vocab_size: int = 4096) -> PreTrainedT
     tok.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size,
-        special_tokens=[EOS],
+        special_tokens=[EOS, *extra_special],
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
     tok.train_from_iterator(texts, trainer=trainer)
-    return wrap(tok)
+    return wrap(tok, extra_special)
 
 
-def wrap(tok: Tokenizer) -> PreTrainedTokenizerFast:
+def wrap(tok: Tokenizer, extra_special: Sequence[str] = ()) -> PreTrainedTokenizerFast:
     """Wrap a raw `tokenizers.Tokenizer` as the class `AutoTokenizer` returns."""
     from transformers import PreTrainedTokenizerFast
 
     return PreTrainedTokenizerFast(
-        tokenizer_object=tok, bos_token=EOS, eos_token=EOS, unk_token=None, pad_token=EOS
+        tokenizer_object=tok,
+        bos_token=EOS,
+        eos_token=EOS,
+        unk_token=None,
+        pad_token=EOS,
+        additional_special_tokens=list(extra_special),
     )
 
 

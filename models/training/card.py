@@ -25,7 +25,9 @@ def samples(path: Path, n_tokens: int = 80, seed: int = 0) -> dict[str, list[str
     lm = load_model(path, device="cpu")
     return {
         lang: [
-            generate(lm.model, lm.tokenizer, p, n_tokens, temperature=0.8, top_k=40, seed=seed)
+            generate(
+                lm.model, lm.tokenizer, p, n_tokens, temperature=0.8, top_k=40, seed=seed, lang=lang
+            )
             for p in prompts
         ]
         for lang, prompts in SAMPLE_PROMPTS.items()

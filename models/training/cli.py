@@ -15,6 +15,7 @@ import torch
 from tqdm import tqdm
 
 from models.data.corpora import CORPORA, load_documents
+from models.data.stories import LANG_TAGS
 from models.model.device import device_label, pick_device
 from models.model.loading import build_model, save_model
 from models.model.presets import PRESETS, get_preset
@@ -43,6 +44,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--n-chars", type=int, default=2_000_000, help="characters of corpus to generate/read"
     )
     p.add_argument("--vocab-size", type=int, default=4096)
+    p.add_argument(
+        "--lang-tags",
+        action="store_true",
+        help="start every tiny story with its language's tag (<|en|>, <|de|>, <|ja|>), one token "
+        "each: a prompt that starts with the tag keeps the model in that language",
+    )
     p.add_argument(
         "--tokenizer", type=Path, help="reuse this tokenizer folder instead of training one"
     )
@@ -74,11 +81,14 @@ def main(argv: list[str] | None = None) -> int:
     device = pick_device(force_cpu=args.force_cpu)
     preset = get_preset(args.preset)
     t0 = time.perf_counter()
-    docs = load_documents(args.corpus, n_chars=args.n_chars, seed=args.seed)
+    docs = load_documents(
+        args.corpus, n_chars=args.n_chars, seed=args.seed, lang_tags=args.lang_tags
+    )
+    tags = list(LANG_TAGS.values()) if args.lang_tags else []
     tok_src = args.tokenizer or (
         args.out if args.resume and (args.out / "tokenizer.json").exists() else None
     )
-    tokenizer = load_tokenizer(tok_src) if tok_src else train_tokenizer(docs, args.vocab_size)
+    tokenizer = load_tokenizer(tok_src) if tok_src else train_tokenizer(docs, args.vocab_size, tags)
     data = TokenData.from_documents(docs, tokenizer)
     model = build_model(preset, tokenizer, seed=args.seed)
     cfg = TrainConfig(
@@ -106,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         record = {
             "preset": preset.as_dict(),
             "corpus": args.corpus,
+            "lang_tags": args.lang_tags,
             "n_chars": args.n_chars,
             "vocab_size": len(tokenizer),
             "train": trainer.config.__dict__,

@@ -64,6 +64,13 @@ class TrainConfig:
     sample_every: int = field(
         default=0, metadata={"help": "Steps between sample generations (0 = never)."}
     )
+    first_sample: int = field(
+        default=0,
+        metadata={
+            "help": "Also sample after this many steps, so the first words show early "
+            "(0 = only every sample_every steps)."
+        },
+    )
     sample_prompt: str = "Once upon a time"
     sample_tokens: int = 40
     seed: int = field(default=0, metadata={"help": "Same seed, same data order, same model."})

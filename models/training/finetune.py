@@ -9,6 +9,7 @@ import copy
 from dataclasses import dataclass
 
 import torch
+from transformers import PreTrainedTokenizerBase
 
 from models.data.dialogues import question_prompt, sft_stories
 from models.data.stories import generate_stories, qa_pairs
@@ -57,6 +58,7 @@ class Question:
     question: str
     truth: str
     prompt: str
+    lang: str
 
 
 def heldout_questions(lang: str, n: int = 3, seed: int = 7) -> list[Question]:
@@ -64,16 +66,25 @@ def heldout_questions(lang: str, n: int = 3, seed: int = 7) -> list[Question]:
     out: list[Question] = []
     for story in generate_stories(lang, n, seed=seed, split="heldout"):
         q, a = qa_pairs(story)[len(out) % 2]
-        out.append(Question(story.text, q, a, question_prompt(story, q)))
+        out.append(Question(story.text, q, a, question_prompt(story, q), lang))
     return out
 
 
 @torch.no_grad()
-def answer(model: torch.nn.Module, tokenizer, prompt: str, max_new_tokens: int = 30) -> str:
-    """The greedy continuation of ``prompt`` (without the prompt), first line only."""
+def answer(
+    model: torch.nn.Module,
+    tokenizer: PreTrainedTokenizerBase,
+    prompt: str,
+    max_new_tokens: int = 30,
+    lang: str | None = None,
+) -> str:
+    """The greedy continuation of ``prompt`` (without the prompt), first line only; a tagged
+    model reads ``lang``'s tag first."""
     was_training = model.training
     model.eval()
-    text = generate(model, tokenizer, prompt, max_new_tokens=max_new_tokens, temperature=0.0)
+    text = generate(
+        model, tokenizer, prompt, max_new_tokens=max_new_tokens, temperature=0.0, lang=lang
+    )
     model.train(was_training)
     new = text[len(prompt) :] if text.startswith(prompt) else text
     return new.strip("\n").split("\n")[0].strip() or "…"

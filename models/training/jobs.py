@@ -119,13 +119,13 @@ class Job(Generic[E]):
     def _take(self, ev: E) -> None:
         self.history.append(ev)
         problem = ev.not_finite()
-        if problem is not None:
+        if ev.kind in FINISHED:  # the job says itself why it ended
+            self.status, self.message = ev.kind, ev.message
+        elif problem is not None:
             self.status, self.message = "error", problem
             return
-        if ev.kind == "step":
+        elif ev.kind == "step":
             self.last = ev
-        elif ev.kind in FINISHED:
-            self.status, self.message = ev.kind, ev.message
         self.record(ev)
 
     def record(self, ev: E) -> None:

@@ -35,6 +35,7 @@ class RunSpec:
     block_size: int = 128
     eval_every: int = 25
     sample_every: int = 50
+    first_sample: int = 10  # the first sample comes early: random letters, to compare with later
     sample_prompt: str = "Once upon a time"
     seed: int = 0
     force_cpu: bool = False
@@ -114,6 +115,7 @@ def pretraining_job(spec: RunSpec) -> TrainingJob:
         eval_every=spec.eval_every,
         eval_batches=4,
         sample_every=spec.sample_every,
+        first_sample=spec.first_sample,
         sample_prompt=spec.sample_prompt,
         seed=spec.seed,
     )

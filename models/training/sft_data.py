@@ -15,20 +15,24 @@ from transformers import PreTrainedTokenizerBase
 
 from models.data.dialogues import answer_spans, sft_text
 from models.data.stories import Story
+from models.model.inputs import lang_prefix
 from models.training.objective import IGNORE
 
 
-def encode_example(tokenizer: PreTrainedTokenizerBase, text: str) -> tuple[list[int], list[int]]:
+def encode_example(
+    tokenizer: PreTrainedTokenizerBase, text: str, lang: str | None = None
+) -> tuple[list[int], list[int]]:
     """(ids, labels): ids of ``text`` + end-of-text; labels = ids on answer tokens, IGNORE elsewhere.
 
     A token is an answer token when it starts inside an answer span (so ``" Yes"`` after
     ``B:`` counts, ``"B"`` and ``":"`` do not). The closing end-of-text is a target, so the
-    model learns to stop.
+    model learns to stop. A tagged model reads ``lang``'s prefix first (never a target).
     """
     enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
     spans = answer_spans(text)
-    ids, labels = list(enc["input_ids"]), []
-    for tid, (start, _end) in zip(ids, enc["offset_mapping"], strict=True):
+    prefix = lang_prefix(tokenizer, lang)
+    ids, labels = prefix + list(enc["input_ids"]), [IGNORE] * len(prefix)
+    for tid, (start, _end) in zip(enc["input_ids"], enc["offset_mapping"], strict=True):
         labels.append(tid if any(a <= start < b for a, b in spans) else IGNORE)
     ids.append(tokenizer.eos_token_id)
     labels.append(tokenizer.eos_token_id)
@@ -51,7 +55,7 @@ class DialogueData:
     ) -> DialogueData:
         texts = [sft_text(s) for s in stories]
         n_val = max(1, int(len(texts) * val_fraction))
-        enc = [encode_example(tokenizer, t) for t in texts]
+        enc = [encode_example(tokenizer, t, s.lang) for t, s in zip(texts, stories, strict=True)]
 
         def answer_bytes(part: Sequence[str]) -> int:
             return sum(len(t[a:b].encode()) for t in part for a, b in answer_spans(t))

@@ -74,6 +74,9 @@ class Trainer:
         self.data = data
         self.optimizer = make_optimizer(self.model, self.config)
         self.step = 0
+        # A loss twice that of guessing uniformly among all tokens has exploded: the run stops
+        # (a high learning rate spikes the loss; past this it only wrecks the weights).
+        self.explodes_above = 2 * math.log(self.model.get_input_embeddings().num_embeddings)
         self.elapsed_s = 0.0
         self.generator = torch.Generator().manual_seed(self.config.seed)
         # the moving average of the weights (config.ema), in the order of model.parameters()
@@ -211,11 +214,14 @@ class Trainer:
             with self._autocast():
                 loss = lm_loss(self.model(input_ids=x).logits, y)
             loss_value = float(loss.detach())
-            if not math.isfinite(loss_value):
+            if not math.isfinite(loss_value) or loss_value > self.explodes_above:
                 yield self._event(
                     "error",
-                    message=f"the loss became {loss_value} at step {self.step}: the learning rate "
-                    f"({lr:.2g}) is probably too high; the weights before this step are kept",
+                    loss=loss_value if math.isfinite(loss_value) else None,
+                    lr=lr,
+                    message=f"the loss became {loss_value:.4g} at step {self.step}, far above the "
+                    f"{self.explodes_above / 2:.2f} of guessing at random: the learning rate "
+                    f"({lr:.2g}) is too high; the weights before this step are kept",
                 )
                 return
             descend(self.optimizer, self.model, loss, cfg.grad_clip)
@@ -240,7 +246,9 @@ class Trainer:
                     val_loss=val,
                     val_bpb=bits_per_byte(val, self.data.tokens_per_byte("val")),
                 )
-            if cfg.sample_every and (self.step % cfg.sample_every == 0 or self.step == end):
+            if cfg.sample_every and (
+                self.step % cfg.sample_every == 0 or self.step in (cfg.first_sample, end)
+            ):
                 yield self._event("sample", sample=self.sample())
         if self.average is not None and self.step >= cfg.steps:
             _copy(self.model.parameters(), self.average)  # the run ends with the averaged weights

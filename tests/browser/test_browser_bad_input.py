@@ -33,9 +33,14 @@ THEN_PRESS = {"rlhf": ("rl_create", "rl_publish")}
 
 
 def _commit(page, field, text: str) -> None:
-    """Replace the field's text and commit it as a user does; wait for the rerun."""
+    """Replace the field's text and commit it as a user does; wait for the rerun. A field that
+    keeps its value (a character cap refused the text) has nothing to rerun for."""
+    before = field.input_value()
     field.fill(text)
     is_area = field.evaluate("el => el.tagName === 'TEXTAREA'")
+    if field.input_value() == before:
+        field.press("Control+Enter" if is_area else "Enter")
+        return
     with rerun(page, 120_000):
         field.press("Control+Enter" if is_area else "Enter")
 

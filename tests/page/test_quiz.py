@@ -11,19 +11,22 @@ from app.i18n import LANGUAGES, text_for, texts_for
 LESSONS = ("tokenization", "transformer", "next_token", "pretraining", "finetuning", "rlhf")
 
 
-def _quiz_page(page: str, lang: str) -> None:
+def _quiz_page() -> None:
+    """The quiz of the page named in session state. (``AppTest.from_function``'s ``args`` would
+    leave a script behind as ``__main__`` that a later spawned process cannot import.)"""
     import streamlit as st
 
     from app.ui.quiz import quiz
 
-    st.session_state["lang"] = lang
-    quiz(page, "the_quiz")
+    quiz(st.session_state["quiz_page"], "the_quiz")
 
 
 @pytest.mark.parametrize("lang", sorted(LANGUAGES))
 @pytest.mark.parametrize("page", LESSONS)
 def test_each_option_gets_its_feedback(page: str, lang: str) -> None:
-    at = AppTest.from_function(_quiz_page, args=(page, lang), default_timeout=60).run()
+    at = AppTest.from_function(_quiz_page, default_timeout=60)
+    at.session_state["quiz_page"], at.session_state["lang"] = page, lang
+    at.run()
     assert not at.exception, at.exception
     radio = at.radio(key="the_quiz")
     assert radio.label == text_for(lang, f"{page}.quiz.question") and radio.value is None

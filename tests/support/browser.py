@@ -7,11 +7,15 @@ page as a test artefact. Never ``playwright install``: we drive Debian's /usr/bi
 
 from __future__ import annotations
 
+import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.common import CHROMIUM, CHROMIUM_ARGS, ROOT, serve_app, wait_idle
 
@@ -43,6 +47,62 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             yield url
 
 
+class Runs:
+    """Counts the script runs (full and fragment) the server has reported finished to one page,
+    read off its websocket: every run ends with a ``script_finished`` message."""
+
+    def __init__(self) -> None:
+        self.finished = 0
+
+    def attach(self, ws: Any) -> None:
+        ws.on("framereceived", self._frame)
+
+    def _frame(self, payload: str | bytes) -> None:
+        if isinstance(payload, bytes):
+            msg = ForwardMsg.FromString(payload)
+            if msg.WhichOneof("type") == "script_finished":
+                self.finished += 1
+
+
+_RUNS: weakref.WeakKeyDictionary[Any, Runs] = weakref.WeakKeyDictionary()
+
+
+def _tracked(page: Any) -> Any:
+    runs = Runs()
+    page.on("websocket", runs.attach)
+    _RUNS[page] = runs
+    return page
+
+
+class _Context:
+    """A browser context whose pages count their script runs (see ``rerun``)."""
+
+    def __init__(self, context: Any) -> None:
+        self._context = context
+
+    def new_page(self, **kw: Any) -> Any:
+        return _tracked(self._context.new_page(**kw))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
+
+
+class _Browser:
+    """Playwright's browser, but every page it opens counts its script runs (``rerun``)."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **kw: Any) -> _Context:
+        return _Context(self._browser.new_context(**kw))
+
+    def new_page(self, **kw: Any) -> Any:
+        return _tracked(self._browser.new_page(**kw))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
@@ -51,25 +111,10 @@ def browser() -> Iterator[object]:
 
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
+        yield _Browser(b)
         b.close()
 
 
-# Counts the script runs the page has finished (the app's script state leaving "running"):
-# a MutationObserver sees every change of the attribute, however short the run.
-COUNT_RUNS_JS = """() => {
-  if (window.__gbRuns === undefined) {
-    window.__gbRuns = 0;
-    const app = document.querySelector('[data-testid="stApp"]');
-    let last = app.getAttribute('data-test-script-state');
-    new MutationObserver(() => {
-      const now = app.getAttribute('data-test-script-state');
-      if (last === 'running' && now !== 'running') window.__gbRuns += 1;
-      last = now;
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-  }
-  return window.__gbRuns;
-}"""
 NEXT_PAINT_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
@@ -86,15 +131,22 @@ def wait_until_idle(page, timeout_ms: int = 60_000) -> None:
 
 @contextmanager
 def rerun(page, timeout_ms: int = 60_000) -> Iterator[None]:
-    """Around an action that reruns the script (or a fragment): after it, wait until that run
-    has finished and been painted, however long it takes (up to ``timeout_ms``).
+    """Around an action that reruns the script or a fragment: after it, wait until the server
+    has reported that run finished (its ``script_finished`` message reached the page) and the
+    page has painted it, however long it takes (up to ``timeout_ms``). The page must come from
+    the ``browser`` fixture, which counts every page's runs.
 
     >>> with rerun(page):  # doctest: +SKIP
     ...     page.keyboard.press("Enter")
     """
-    before = page.evaluate(COUNT_RUNS_JS)
+    runs = _RUNS[page]
+    before = runs.finished
     yield
-    page.wait_for_function(f"() => window.__gbRuns > {before}", timeout=timeout_ms)
+    deadline = time.monotonic() + timeout_ms / 1000
+    while runs.finished <= before:  # the counter moves while Playwright handles events
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no script run finished within {timeout_ms} ms of the action")
+        page.wait_for_timeout(20)
     wait_until_idle(page, timeout_ms)
 
 

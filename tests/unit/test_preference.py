@@ -12,7 +12,13 @@ import torch
 
 from models.generation.logprob import sequence_logprob
 from models.preference.dpo import dpo_update
-from models.preference.losses import bradley_terry_loss, dpo_loss
+from models.preference.losses import (
+    bradley_terry_loss,
+    dpo_loss,
+    group_advantages,
+    kl_estimate,
+    policy_gradient_loss,
+)
 from models.preference.measure import trait_rate
 from models.preference.prompts import story_prompts
 from models.preference.rankings import Pair, Ranking, RankingError
@@ -90,6 +96,28 @@ def test_dpo_loss_equals_hand_computed_value() -> None:
     assert dpo_loss(pc, pr, rc, rr, beta).item() == pytest.approx(sum(vals) / 2, rel=1e-6)
     # policy == reference: log 2, whatever beta
     assert dpo_loss(pc, pr, pc, pr, 3.0).item() == pytest.approx(math.log(2))
+
+
+def test_kl_estimate_is_the_hand_computed_value_and_never_negative() -> None:
+    lp = torch.log(torch.tensor([[0.5, 0.5, 0.9]]))
+    ref = torch.log(torch.tensor([[0.25, 0.5, 0.1]]))
+    mask = torch.tensor([[1.0, 1.0, 0.0]])  # the last position is not part of the response
+    want = (0.5 - 1 + math.log(2)) + 0.0  # r = 0.5, then r = 1
+    assert float(kl_estimate(lp, ref, mask)[0]) == pytest.approx(want, abs=1e-6)
+    g = torch.Generator().manual_seed(0)
+    a, b = torch.rand(64, 9, generator=g).log(), torch.rand(64, 9, generator=g).log()
+    assert float(kl_estimate(a, b, torch.ones(64, 9)).min()) >= 0.0
+    assert float(kl_estimate(a, a, torch.ones(64, 9)).abs().max()) == 0.0
+
+
+def test_group_advantages_and_policy_gradient_loss() -> None:
+    adv = group_advantages(torch.tensor([[1.0, 3.0], [0.5, 0.5]]))
+    assert adv.tolist() == [[-1.0, 1.0], [0.0, 0.0]]
+    logp = torch.tensor([-2.0, -1.0, -3.0, -4.0], requires_grad=True)
+    loss = policy_gradient_loss(adv.view(-1), logp)
+    assert float(loss.detach()) == pytest.approx(-(2.0 - 1.0) / 4)
+    loss.backward()
+    assert logp.grad.tolist() == [0.25, -0.25, 0.0, 0.0]  # up the better sample, down the worse
 
 
 def test_sequence_logprob_sums_only_response_tokens(tiny_lm) -> None:

@@ -89,7 +89,7 @@ def _read_back(url: str) -> list[str]:
 
 def test_data_survives_a_new_process_on_the_same_file(tmp_path):
     url = sqlite_url(tmp_path)
-    given = [Ranking("p", tuple(TRICKY), ((4,), (0, 1), (2,), (3,)), rater="Zoë")]
+    given = [Ranking("p", tuple(TRICKY), ((4,), (0, 1), (2,), (3,)), rater="Zoë", lang="de")]
     RankingStore(url).submit(given[0])
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         assert pool.apply(_read_back, (url,)) == [r.to_json() for r in given]
@@ -479,7 +479,11 @@ def test_export_pair_counts_and_solo_export(tmp_path):
     store.submit(ranking(9, "someone else"))
     lines = store.export_jsonl(None, rater="me").splitlines()  # no passcode when alone
     assert len(lines) == 1 + 3 + 10  # K·(K−1)/2 per untied ranking
-    assert [json.loads(x) for x in lines] == [asdict(p) for p in store.pairs(rater="me")]
+    want = [
+        {k: asdict(p)[k] for k in ("prompt", "chosen", "rejected")} for p in store.pairs(rater="me")
+    ]
+    assert [json.loads(x) for x in lines] == want
+    assert all(p.lang == "en" for p in store.pairs(rater="me"))  # the language they were in
     assert len(store.export_jsonl(None).splitlines()) == 14 + 6
 
 

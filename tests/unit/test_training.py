@@ -146,6 +146,27 @@ def test_nan_loss_stops_with_an_explanation(tiny_lm):
     assert events[-1].kind == "error" and "learning rate" in events[-1].message
 
 
+def test_an_exploding_loss_stops_the_run_before_it_wrecks_the_weights(tiny_lm):
+    """Past twice the loss of guessing at random, the run stops (a high learning rate spikes the
+    loss and may recover; past that it only wrecks the weights), keeping the last good ones."""
+    import math
+
+    cfg = TrainConfig(steps=5, lr=1e-3, batch_size=2, block_size=16, eval_every=0)
+    trainer = Trainer(
+        tiny_lm.model, tiny_lm.tokenizer, _data(tiny_lm.tokenizer, 5), cfg, device="cpu"
+    )
+    vocab = tiny_lm.model.get_input_embeddings().num_embeddings
+    assert trainer.explodes_above == pytest.approx(2 * math.log(vocab))
+    with torch.no_grad():
+        tiny_lm.model.lm_head.weight.mul_(400.0)  # tied to the embeddings: a very sure, wrong model
+    before = [p.detach().clone() for p in tiny_lm.model.parameters()]
+    events = list(trainer.run())
+    last = events[-1]
+    assert last.kind == "error" and last.loss > trainer.explodes_above and last.lr is not None
+    assert "learning rate" in last.message and trainer.step == 0
+    assert all(torch.equal(a, p) for a, p in zip(before, tiny_lm.model.parameters(), strict=True))
+
+
 def test_absurd_settings_are_clamped_and_short_text_refused(tiny_lm):
     cfg = TrainConfig(steps=10**9, lr=100.0, batch_size=0, block_size=10_000, input_noise=2.0)
     checked, notes = cfg.checked(context_length=32)

@@ -2,7 +2,7 @@
 
 Each language module defines NAMES, RESERVED_NAMES, ANIMALS, OBJECTS, FOODS, PLACES,
 ACT_VERBS, OBJ_VERBS, ANIMAL_VERBS, OBJ_ADJS, GOOD_FEELINGS, BAD_FEELINGS, WEATHER, TRAITS,
-TEMPLATES, QA and UNKNOWN_QUESTIONS.
+TEMPLATES, QA and UNKNOWN_QUESTIONS ((question, start of an answer) pairs).
 """
 
 from types import ModuleType

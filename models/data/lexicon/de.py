@@ -332,4 +332,9 @@ QA = (
     ("feeling", "Wie fühlte sich {hero} am Ende?", "Am Ende war {hero} {feel}."),
 )
 
-UNKNOWN_QUESTIONS = ("Wohin ging {hero}?", "Was fand {hero}?", "Wer ist {hero}?")
+# Fragen zu einer Figur, jede mit dem Anfang einer Antwort, die das Modell fortsetzt.
+UNKNOWN_QUESTIONS = (
+    ("Wohin ging {hero}?", "{hero} ging"),
+    ("Was hatte {hero}?", "{hero} hatte"),
+    ("Wen traf {hero}?", "{hero} traf"),
+)

@@ -289,4 +289,9 @@ QA = (
     ("feeling", "How did {hero} feel at the end?", "{hero} felt {feel}."),
 )
 
-UNKNOWN_QUESTIONS = ("Where did {hero} go?", "What did {hero} find?", "Who is {hero}?")
+# Questions about a character, each with the start of an answer that the model goes on with.
+UNKNOWN_QUESTIONS = (
+    ("Where did {hero} go?", "{hero} went"),
+    ("What did {hero} have?", "{hero} had"),
+    ("Who did {hero} meet?", "{hero} met"),
+)
