@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from streamlit import config
 
+from app.i18n import number, t
 from models.model.catalog import DEFAULT_CHECKPOINT, has_model
 
 if TYPE_CHECKING:
@@ -123,6 +124,11 @@ def try_load(path: str) -> tuple[LoadedModel | None, str | None]:
     except FileNotFoundError as exc:
         return None, str(exc)
     except Exception as exc:  # a user-typed folder can hold anything; report, don't crash
+        from models.model.loading import ModelCheckError  # torch is imported by now
+
+        if isinstance(exc, ModelCheckError):  # loads, but no lesson could use it: say why
+            params = {k: number(v) if isinstance(v, int) else v for k, v in exc.params.items()}
+            return None, t(f"model_check.{exc.code}", **params)
         return None, f"{type(exc).__name__}: {exc}"
 
 

@@ -65,7 +65,9 @@ def _model_choice() -> None:
     with st.spinner(t("sidebar.loading")):
         model, error = try_load(custom) if custom else (None, None)
         if custom and model is None:
-            st.error(t("sidebar.bad_path", path=custom, error=error))
+            st.error(t("sidebar.bad_path"))  # the path and error are the user's: plain text
+            st.code(custom, language=None)
+            st.text(error)
         if model is None:
             model, error = try_load(chosen)
 

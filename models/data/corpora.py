@@ -100,3 +100,32 @@ def validate_user_text(data: bytes | str, max_bytes: int = MAX_USER_BYTES) -> st
     if not text.strip():
         raise CorpusError("the text is empty")
     return text
+
+
+def text_documents(path: str | Path, n_chars: int | None = None) -> list[str]:
+    """The user's own corpus for the training CLI: one UTF-8 text file, or every ``.txt`` file
+    under a folder (sorted by path), one document each, checked by ``validate_user_text``, then
+    cut to about ``n_chars`` characters. Raises CorpusError saying which file is wrong.
+    """
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*.txt") if p.is_file())
+        if not files:
+            raise CorpusError(f"{path} holds no .txt files")
+    elif path.is_file():
+        files = [path]
+    else:
+        raise CorpusError(f"{path} is neither a text file nor a folder")
+    docs: list[str] = []
+    total = 0
+    for file in files:
+        try:
+            text = validate_user_text(file.read_bytes(), max_bytes=2**40)
+        except CorpusError as exc:
+            raise CorpusError(f"{file}: {exc}") from None
+        if n_chars is not None:
+            text = text[: max(0, n_chars - total)]
+        if text:
+            docs.append(text)
+            total += len(text)
+    return docs

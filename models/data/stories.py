@@ -225,12 +225,17 @@ def qa_pairs(story: Story) -> list[tuple[str, str]]:
     return pairs
 
 
-def dialogue(story: Story) -> str:
-    """The story's facts as "A: question / B: answer" lines, 2 to 4 turns (for fine-tuning)."""
+def dialogue_turns(story: Story) -> list[tuple[str, str]]:
+    """2 to 4 (question, answer) turns about the story, fixed per story, always ending on how
+    the story ended (for fine-tuning)."""
     pairs = qa_pairs(story)
     n = 2 + zlib.crc32(story.text.encode()) % 3  # 2-4 turns, fixed per story
-    turns = pairs[: n - 1] + pairs[-1:]  # always end on how the story ended
-    return "\n".join(f"A: {q}\nB: {a}" for q, a in turns)
+    return pairs[: n - 1] + pairs[-1:]
+
+
+def dialogue(story: Story) -> str:
+    """The story's facts as "A: question / B: answer" lines, 2 to 4 turns (for fine-tuning)."""
+    return "\n".join(f"A: {q}\nB: {a}" for q, a in dialogue_turns(story))
 
 
 def question_about(lang: str, hero: str, index: int) -> tuple[str, str]:

@@ -6,7 +6,9 @@ never fork its forward pass: inspection asks it for attentions and hidden states
 
 from __future__ import annotations
 
+import copy
 import io
+import json
 import os
 import zipfile
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ import torch  # noqa: E402
 from transformers import (  # noqa: E402
     AutoModelForCausalLM,
     AutoTokenizer,
+    GenerationConfig,
     GPT2LMHeadModel,
     LlamaForCausalLM,
     PreTrainedModel,
@@ -27,6 +30,7 @@ from transformers import (  # noqa: E402
 )
 from transformers.utils import logging as hf_logging  # noqa: E402
 
+from models.data.dialogues import CHAT_TEMPLATE  # noqa: E402
 from models.model.catalog import DEFAULT_CHECKPOINT  # noqa: E402
 from models.model.device import pick_device  # noqa: E402
 from models.model.presets import ModelPreset  # noqa: E402
@@ -36,10 +40,63 @@ hf_logging.set_verbosity_error()
 
 
 def context_length(model: PreTrainedModel) -> int:
-    """The most tokens ``model`` sees at once (GPT-2 calls it n_positions, Llama max_position_embeddings)."""
-    cfg = model.config
-    n = getattr(cfg, "n_positions", None) or getattr(cfg, "max_position_embeddings", None)
-    return int(n or 1024)
+    """The most tokens ``model`` sees at once (GPT-2 calls it n_positions, Llama
+    max_position_embeddings); 1024 for a model that states none (``check_model`` refuses those)."""
+    return known_context_length(model.config) or 1024
+
+
+class ModelCheckError(ValueError):
+    """A local model no lesson can use. ``code`` names the problem (the app words it in the
+    student's language from ``model_check.<code>``) and ``params`` fill that message in."""
+
+    def __init__(self, code: str, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
+def known_context_length(config: object) -> int | None:
+    """The context length a config states (GPT-2's n_positions / n_ctx, most others'
+    max_position_embeddings), or None when it states none."""
+    for name in ("n_positions", "max_position_embeddings", "n_ctx", "seq_length"):
+        n = getattr(config, name, None)
+        if isinstance(n, int) and n > 0:
+            return n
+    return None
+
+
+def check_model(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase) -> None:
+    """Raise ModelCheckError unless every lesson can use ``model`` with ``tokenizer``: a causal
+    decoder (a token never sees the tokens after it), an embedding row for every token id the
+    tokenizer can produce, and a stated context length.
+
+    Causality is tested, not read off the config: a BERT folder loads through
+    ``AutoModelForCausalLM`` too, and only its logits show that it looks ahead.
+    """
+    if model.config.is_encoder_decoder:
+        raise ModelCheckError("not_causal", "an encoder-decoder model, not a causal decoder")
+    rows = model.get_input_embeddings().weight.shape[0]
+    if len(tokenizer) > rows:
+        raise ModelCheckError(
+            "vocab",
+            f"the tokenizer has {len(tokenizer):,} tokens but the model only {rows:,} embeddings",
+            tokens=len(tokenizer),
+            rows=rows,
+        )
+    n_ctx = known_context_length(model.config)
+    if n_ctx is None:
+        raise ModelCheckError("context", "the model's config states no context length")
+    device = next(model.parameters()).device
+    ids = torch.randint(
+        0, min(rows, len(tokenizer)), (2, 6), generator=torch.Generator().manual_seed(0)
+    )
+    ids[1, :3] = ids[0, :3]  # same first three tokens, different last three
+    with torch.no_grad():
+        logits = model(input_ids=ids.to(device)).logits  # (2, 6, vocab)
+    if not torch.allclose(logits[0, :3], logits[1, :3], atol=1e-4, rtol=1e-4):
+        raise ModelCheckError(
+            "not_causal", "the model's outputs depend on later tokens: it is not a causal decoder"
+        )
 
 
 @dataclass
@@ -95,7 +152,8 @@ def load_model(
     """Load any Hugging Face causal LM from a local folder, in eval mode, with eager attention.
 
     Eager attention is requested because the default SDPA path silently returns no
-    attention weights. Raises FileNotFoundError with a hint when the folder is missing.
+    attention weights. Raises FileNotFoundError with a hint when the folder is missing, and
+    ModelCheckError when the model is not one the lessons can use (``check_model``).
     """
     path = Path(path)
     if not (path / "config.json").is_file():
@@ -109,17 +167,50 @@ def load_model(
         path, attn_implementation="eager", local_files_only=True, dtype=torch.float32
     )
     model.to(device).eval()
+    check_model(model, tokenizer)
     return LoadedModel(
         model=model, tokenizer=tokenizer, name=name or path.name, device=device, path=path
     )
 
 
-def save_model(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, out: str | Path) -> Path:
-    """Save in plain Hugging Face format: config.json, model.safetensors, tokenizer.json."""
+# What ``generate`` does with a saved model unless told otherwise: the sampling the model
+# cards' samples and the lessons' defaults use.
+SAMPLING_DEFAULTS = {"do_sample": True, "temperature": 0.8, "top_k": 40, "max_new_tokens": 80}
+TOKENIZER_CLASS = "PreTrainedTokenizerFast"  # the name transformers 4.5x and 5.x both read
+
+
+def save_model(
+    model: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerBase,
+    out: str | Path,
+    chat_template: str = CHAT_TEMPLATE,
+) -> Path:
+    """Save in plain Hugging Face format (config.json, model.safetensors, tokenizer.json,
+    tokenizer_config.json, generation_config.json) that any ``transformers`` 4.5x or 5.x reads.
+
+    The tokenizer knows the model's context length (``model_max_length``; without it clients
+    believe in 10^30 tokens and index past the position table) and carries ``chat_template``
+    (by default our A:/B: ``CHAT_TEMPLATE``), so ``apply_chat_template`` renders the format
+    our fine-tuning trains on.
+    ``generation_config.json`` holds ``SAMPLING_DEFAULTS``.
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    tokenizer = copy.copy(tokenizer)  # the caller's (often cached) tokenizer stays as it was
+    tokenizer.model_max_length = context_length(model)
+    tokenizer.chat_template = chat_template
+    gen = GenerationConfig.from_model_config(model.config)
+    for key, value in SAMPLING_DEFAULTS.items():
+        setattr(gen, key, value)
     model.save_pretrained(out, safe_serialization=True)
+    gen.save_pretrained(out)
     tokenizer.save_pretrained(out)
+    config_file = out / "tokenizer_config.json"
+    config = json.loads(config_file.read_text())
+    config["tokenizer_class"] = TOKENIZER_CLASS  # 5.x writes a class 4.x does not know
+    for key in ("is_local", "local_files_only"):  # how this copy was loaded, not the tokenizer's
+        config.pop(key, None)
+    config_file.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n")
     return out
 
 

@@ -1,4 +1,5 @@
-"""Write MODEL_CARD.md beside a checkpoint: data, preset, results, command, real samples.
+"""Write a checkpoint's Hub-shaped model card, README.md: YAML front matter (license, languages,
+library, pipeline, tags), then data, preset, results, the command and real samples.
 
 python -m models.training.card models/checkpoints/tiny-stories
 """
@@ -40,12 +41,39 @@ BLOCKS = {  # ModelPreset.arch → what the card calls the model
 }
 
 
+CARD_FILE = "README.md"  # where the Hugging Face Hub and ``huggingface_hub.ModelCard`` look
+LANGUAGES = {"tiny-stories": ["en", "de", "ja"], "shakespeare": ["en"]}  # else the -xx suffix
+
+
+def front_matter(corpus: str, tags: list[str], base_model: str | None = None) -> str:
+    """The card's YAML block, written by ``huggingface_hub.ModelCardData``.
+
+    The licence is "other": the weights come from this project's own generated stories, and the
+    project has not chosen a licence for them yet.
+    """
+    from huggingface_hub import ModelCardData
+
+    langs = LANGUAGES.get(corpus)
+    if langs is None and corpus.startswith("tiny-stories-"):
+        langs = [corpus.rsplit("-", 1)[-1]]
+    data = ModelCardData(
+        license="other",
+        language=langs,  # None for the user's own text: we cannot tell its language
+        library_name="transformers",
+        pipeline_tag="text-generation",
+        tags=["glassbox", "teaching", *tags],
+        base_model=base_model,
+    )
+    return f"---\n{data.to_yaml()}\n---\n"
+
+
 def write_model_card(path: str | Path) -> Path:
-    """Render MODEL_CARD.md from ``training.json`` and fresh samples of the saved model."""
+    """Render README.md from ``training.json`` and fresh samples of the saved model."""
     path = Path(path)
     info = json.loads((path / "training.json").read_text())
     p, t = info["preset"], info["train"]
     lines = [
+        front_matter(info["corpus"], [p.get("arch", "gpt2"), info["corpus"]]),
         f"# {path.name}",
         "",
         f"A tiny {BLOCKS[p.get('arch', 'gpt2')]} trained from scratch by Glassbox's own code.",
@@ -83,7 +111,7 @@ def write_model_card(path: str | Path) -> Path:
             body = text[len(prompt) :].replace("\n", " ")
             lines.append(f"> **{prompt}**{body}")
             lines.append("")
-    out = path / "MODEL_CARD.md"
+    out = path / CARD_FILE
     out.write_text("\n".join(lines))
     return out
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
-from models.data.corpora import CORPORA, load_documents
+from models.data.corpora import CORPORA, CorpusError, load_documents, text_documents
 from models.data.stories import LANG_TAGS
 from models.model.device import device_label, pick_device
 from models.model.loading import build_model, save_model
@@ -25,7 +25,15 @@ from models.training.config import TrainConfig
 from models.training.token_data import TokenData
 from models.training.trainer import Trainer
 
-STATE_FILE = "trainer_state.pt"  # optimizer + step for --resume; not part of the shipped model
+STATE_SUFFIX = ".trainer_state.pt"  # optimiser + step for --resume, beside OUT, never inside it
+
+
+def state_file(out: Path) -> Path:
+    """Where ``--resume`` keeps the optimiser state: next to the model folder, so the folder
+    itself is exactly what ships or uploads."""
+    return out.with_name(out.name + STATE_SUFFIX)
+
+
 # TrainConfig fields given as --flags of the same name (bench.training.LONG_RUN's 300 s recipe
 # is --weight-decay 1 --min-lr-ratio 0 --beta2 0.99 --ema 0.997 --input-noise 0.03)
 CONFIG_FLAGS = (
@@ -36,14 +44,28 @@ TRAIN_FIELDS = {f.name: f for f in dataclasses.fields(TrainConfig)}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m models.training", description=__doc__)
-    p.add_argument("--preset", choices=sorted(PRESETS), default="nano")
-    p.add_argument("--corpus", choices=sorted(CORPORA), default="tiny-stories")
+    p = argparse.ArgumentParser(
+        prog="python -m models.training",
+        description=__doc__,
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("--preset", choices=sorted(PRESETS), default="nano", help="model shape")
+    p.add_argument(
+        "--corpus", choices=sorted(CORPORA), default="tiny-stories", help="built-in text"
+    )
+    p.add_argument(
+        "--text",
+        type=Path,
+        help="train on your own text instead of --corpus: a UTF-8 file, or a folder whose .txt "
+        "files are read as one document each",
+    )
     p.add_argument("--out", type=Path, required=True, help="folder for the Hugging Face checkpoint")
     p.add_argument(
         "--n-chars", type=int, default=2_000_000, help="characters of corpus to generate/read"
     )
-    p.add_argument("--vocab-size", type=int, default=4096)
+    p.add_argument(
+        "--vocab-size", type=int, default=4096, help="tokens the new BPE tokenizer learns"
+    )
     p.add_argument(
         "--lang-tags",
         action="store_true",
@@ -60,17 +82,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.add_argument(
             "--" + name.replace("_", "-"), type=type(default), default=default, help=help_
         )
-    p.add_argument(
-        "--block-size", type=int, help="tokens per sequence (default: the model's context)"
-    )
-    p.add_argument("--eval-every", type=int, default=200)
+    p.add_argument("--block-size", type=int, help="tokens per sequence; unset: the model's context")
+    p.add_argument("--eval-every", type=int, default=200, help="steps between validation losses")
     p.add_argument("--save-every", type=int, default=500, help="steps between checkpoint saves")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="data, initialisation and batches")
     p.add_argument(
         "--threads", type=int, default=0, help="CPU threads for torch (0 = torch's default)"
     )
-    p.add_argument("--force-cpu", action="store_true")
-    p.add_argument("--resume", action="store_true", help=f"continue from OUT/{STATE_FILE}")
+    p.add_argument("--force-cpu", action="store_true", help="train on the CPU even with a GPU")
+    p.add_argument("--resume", action="store_true", help=f"continue from OUT{STATE_SUFFIX}")
     return p.parse_args(argv)
 
 
@@ -81,9 +101,16 @@ def main(argv: list[str] | None = None) -> int:
     device = pick_device(force_cpu=args.force_cpu)
     preset = get_preset(args.preset)
     t0 = time.perf_counter()
-    docs = load_documents(
-        args.corpus, n_chars=args.n_chars, seed=args.seed, lang_tags=args.lang_tags
-    )
+    try:
+        if args.text is not None:
+            docs = text_documents(args.text, n_chars=args.n_chars)
+        else:
+            docs = load_documents(
+                args.corpus, n_chars=args.n_chars, seed=args.seed, lang_tags=args.lang_tags
+            )
+    except CorpusError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     tags = list(LANG_TAGS.values()) if args.lang_tags else []
     tok_src = args.tokenizer or (
         args.out if args.resume and (args.out / "tokenizer.json").exists() else None
@@ -100,8 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     trainer = Trainer(model, tokenizer, data, cfg, device=device)
     for note in trainer.notes:
         print(f"clamped: {note}", file=sys.stderr)
-    if args.resume and (args.out / STATE_FILE).exists():
-        trainer.load_state_dict(torch.load(args.out / STATE_FILE, weights_only=False))
+    if args.resume and state_file(args.out).exists():
+        trainer.load_state_dict(torch.load(state_file(args.out), weights_only=False))
     print(
         f"{args.preset}: {trainer.model.num_parameters():,} params on {device_label(device)}; "
         f"{len(data.train):,} train / {len(data.val):,} val tokens "
@@ -112,10 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     def save() -> None:
         with trainer.averaged():  # with --ema, the weights its validation figures measured
             save_model(trainer.model, tokenizer, args.out)
-        torch.save(trainer.state_dict(), args.out / STATE_FILE)
+        torch.save(trainer.state_dict(), state_file(args.out))
         record = {
             "preset": preset.as_dict(),
-            "corpus": args.corpus,
+            "corpus": f"text:{args.text.name}" if args.text is not None else args.corpus,
             "lang_tags": args.lang_tags,
             "n_chars": args.n_chars,
             "vocab_size": len(tokenizer),

@@ -36,7 +36,7 @@ def test_checkpoints_fit_the_size_budget():
 @pytest.mark.slow  # a fresh interpreter / the shipped model
 def test_model_card_states_results_and_its_samples_are_real_output():
     info = json.loads((DEFAULT_CHECKPOINT / "training.json").read_text())
-    card = (DEFAULT_CHECKPOINT / "MODEL_CARD.md").read_text()
+    card = (DEFAULT_CHECKPOINT / "README.md").read_text()
     assert info["command"].startswith("python -m models.training") and info["command"] in card
     assert str(info["last_val_bpb"]) in card and f"{info['n_params']:,}" in card
     for lang, texts in samples(DEFAULT_CHECKPOINT).items():
