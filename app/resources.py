@@ -114,6 +114,19 @@ def get_model(path: str, device: str, version: float = 0.0) -> LoadedModel:
     return load_model(path, device=device)
 
 
+def load_error_text(exc: Exception) -> str:
+    """What went wrong loading a model, for the student: a ``ModelCheckError`` in their
+    language, anything else as the exception's own words."""
+    from models.model.loading import ModelCheckError  # torch is imported by any failed load
+
+    if isinstance(exc, ModelCheckError):  # loads, but no lesson could use it: say why
+        params = {k: number(v) if isinstance(v, int) else v for k, v in exc.params.items()}
+        return t(f"model_check.{exc.code}", **params)
+    if isinstance(exc, FileNotFoundError | ValueError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
 def try_load(path: str) -> tuple[LoadedModel | None, str | None]:
     """``(model, None)`` if the folder holds a loadable model, else ``(None, why)``. Never raises."""
     try:
@@ -121,15 +134,24 @@ def try_load(path: str) -> tuple[LoadedModel | None, str | None]:
         from models.model.device import pick_device
 
         return get_model(path, str(pick_device()), model_version(path)), None
-    except FileNotFoundError as exc:
-        return None, str(exc)
     except Exception as exc:  # a user-typed folder can hold anything; report, don't crash
-        from models.model.loading import ModelCheckError  # torch is imported by now
+        return None, load_error_text(exc)
 
-        if isinstance(exc, ModelCheckError):  # loads, but no lesson could use it: say why
-            params = {k: number(v) if isinstance(v, int) else v for k, v in exc.params.items()}
-            return None, t(f"model_check.{exc.code}", **params)
-        return None, f"{type(exc).__name__}: {exc}"
+
+def load_upload(data: bytes, name: str) -> tuple[LoadedModel | None, str | None]:
+    """An uploaded model zip, unpacked into a folder of its own and loaded for this session
+    only (never into the shared cache): ``(model, None)``, or ``(None, why)``. Never raises."""
+    import tempfile
+
+    try:
+        import_torch()
+        from models.model.device import pick_device
+        from models.model.loading import load_model, unzip_model
+
+        folder = unzip_model(data, tempfile.mkdtemp(prefix="glassbox-upload-"))
+        return load_model(folder, device=pick_device(), name=name), None
+    except Exception as exc:  # an uploaded file can hold anything; report, don't crash
+        return None, load_error_text(exc)
 
 
 def start_preload(path: str | None = None, warm: Callable[[], None] | None = None) -> None:

@@ -15,12 +15,34 @@ from app.resources import (
     default_model_path,
     forget_session_model,
     is_loading,
+    load_upload,
     try_load,
+    use_session_model,
 )
 from models.model.catalog import has_model, list_local_models
 
 CHOICE_KEY = "model_choice"  # selectbox over the shipped models
 CUSTOM_KEY = "model_custom_path"  # text field: any local Hugging Face model folder
+UPLOAD_KEY = "model_upload"  # file uploader: a model zip (a lesson's download, or any HF folder)
+UPLOADED_KEY = "model_uploaded_id"  # session_state: file_id of the upload now in use
+
+
+def _upload() -> None:
+    """A model zip uploaded here becomes this session's model (until "back to the selected
+    model"); a zip that is no usable model is refused with the reason, in plain text."""
+    up = st.file_uploader(
+        t("sidebar.upload"), type=["zip"], key=UPLOAD_KEY, help=t("sidebar.upload_help")
+    )
+    if up is None or st.session_state.get(UPLOADED_KEY) == up.file_id:
+        return
+    with st.spinner(t("sidebar.loading")):
+        model, error = load_upload(up.getvalue(), name=t("sidebar.uploaded"))
+    if model is None:
+        st.error(t("sidebar.bad_upload"))
+        st.text(error)
+        return
+    st.session_state[UPLOADED_KEY] = up.file_id
+    use_session_model(model)
 
 
 def _language_switch() -> str:
@@ -56,6 +78,7 @@ def _model_choice() -> None:
     custom = st.text_input(
         t("sidebar.custom_path"), key=CUSTOM_KEY, help=t("sidebar.custom_path_help")
     ).strip()
+    _upload()
 
     if not custom and is_loading(chosen):
         st.session_state[MODEL_PATH_KEY] = chosen
@@ -81,7 +104,8 @@ def _model_choice() -> None:
     st.session_state[MODEL_PATH_KEY] = str(model.path)
     session = st.session_state.get(SESSION_MODEL_KEY)
     shown = session or model
-    label = "sidebar.session_model" if session else "sidebar.loaded"
+    trained_here = session is not None and session.path is None  # an upload has a folder
+    label = "sidebar.session_model" if trained_here else "sidebar.loaded"
     params = format_params(shown.n_params)
     from models.model.device import device_label  # torch: imported by now, the model is loaded
 

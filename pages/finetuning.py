@@ -12,6 +12,7 @@ import streamlit as st
 from app import url_state
 from app.i18n import LANGUAGES, current_lang, lesson_text, t
 from app.resources import current_model
+from app.ui.export import model_download
 from app.ui.lesson import lesson_sections, section
 from app.ui.live import live_panel
 from app.ui.quiz import quiz
@@ -65,6 +66,8 @@ else:
     for note in job.notes:
         st.warning(t("pretraining.clamped_by_trainer", note=note), icon=":material/tune:")
     live_panel(FT_JOB_KEY, view.draw_finetuning, lambda: None)
+    if job.curves.steps:
+        model_download(lambda: job.export_zip(base_model=base.name), "ft_download")
 
 section(*compare)
 view.before_after(base, job, lang)

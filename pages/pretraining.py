@@ -10,6 +10,7 @@ import streamlit as st
 
 from app import url_state
 from app.i18n import format_params, lesson_text, t
+from app.ui.export import model_download
 from app.ui.lesson import lesson_sections, section
 from app.ui.live import live_panel
 from app.ui.quiz import quiz
@@ -107,14 +108,7 @@ else:
     live_panel(JOB_KEY, view.draw_pretraining, view.remember_run)
     if job.curves.steps:
         c1, c2 = st.columns(2)
-        c1.download_button(
-            t("pretraining.download"),
-            data=job.export_zip,
-            file_name="glassbox-model.zip",
-            mime="application/zip",
-            key="pt_download",
-            on_click="ignore",
-        )
+        model_download(job.export_zip, "pt_download", c1)
         c2.button(
             t("pretraining.use_model"), key="pt_use", on_click=view.use_in_lessons, args=(job,)
         )

@@ -11,7 +11,7 @@ import streamlit as st
 from app import url_state
 from app.i18n import current_lang, lesson_text, t
 from app.resources import current_model
-from app.ui.lesson import lesson_sections, section
+from app.ui.lesson import lesson_sections, section, with_model_facts
 from app.ui.quiz import quiz
 from app.views import transformer as tv
 
@@ -24,7 +24,7 @@ if lm is None:
     st.stop()
 
 lang = current_lang()
-sections = lesson_sections(lesson_text("transformer"))
+sections = lesson_sections(with_model_facts(lesson_text("transformer"), lm))
 st.markdown(sections[0][1])
 
 random_init = st.toggle(

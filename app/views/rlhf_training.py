@@ -14,6 +14,7 @@ import streamlit as st
 from app.i18n import number, percent, t
 from app.ui.a11y import chart_with_table
 from app.ui.charts import HORIZONTAL_LEGEND, go, styled
+from app.ui.export import model_download
 from app.ui.live import live_panel
 from app.ui.palette import BLUE, GREEN, VERMILLION
 from app.views.rlhf_state import (
@@ -98,9 +99,11 @@ def job_chart(job: Job, key: str, alt: str, series: tuple[Series, ...], height: 
     chart_with_table(fig, key, alt=alt)
 
 
-def _start(kind: str, job: Job, model: object, base: str) -> None:
-    """Keep ``job`` for ``live_panel``; ``meta`` holds the model it trains and the base's identity."""
-    job.meta.update(model=model, base=base)
+def _start(kind: str, job: Job, model: object, base: str, **recipe: object) -> None:
+    """Keep ``job`` for ``live_panel``; ``meta`` holds the model it trains, the base's identity
+    and the settings it was started with (``recipe``: for the model card)."""
+    lang = recipe.pop("lang", None)
+    job.meta.update(model=model, base=base, recipe=recipe, lang=lang)
     st.session_state[JOBS[kind]] = job
 
 
@@ -176,11 +179,18 @@ def reward_section(db: RankingStore | None, lm: LoadedModel, rankings: list[Rank
 def _finish_update(kind: str, method: str) -> None:
     job = st.session_state[JOBS[kind]]
     if job.status == "done":
+        last = job.history[-1] if job.history else None
+        measured = {  # the last step's figures, for the model card
+            k: round(v, 4) for k, v in vars(last).items() if isinstance(v, float)
+        }
         st.session_state[POLICY] = {
             "model": job.meta["model"].eval(),
             "method": method,
             "base": job.meta["base"],
             "version": policy_version() + 1,
+            "recipe": job.meta.get("recipe", {}),
+            "measured": measured,
+            "lang": job.meta.get("lang"),
         }
         flash("success", t("rlhf.update_done", method=method, s=number(job.elapsed_s, 1)))
 
@@ -216,6 +226,10 @@ def update_section(
                 Job(dpo_update(model, lm.model, lm.tokenizer, pairs, beta=beta, steps=steps)),
                 model,
                 lm.identity,
+                beta=beta,
+                steps=steps,
+                pairs=len(pairs),
+                lang=lang,
             )
 
         def draw_dpo(job: Job) -> None:
@@ -260,7 +274,16 @@ def update_section(
                 steps=steps,
                 lang=lang,
             )
-            _start("rlhf", Job(events), model, lm.identity)
+            _start(
+                "rlhf",
+                Job(events),
+                model,
+                lm.identity,
+                kl_coef=kl,
+                steps=steps,
+                rankings=len(rankings),
+                lang=lang,
+            )
 
         def draw_rlhf(job: Job) -> None:
             h = job.history
@@ -279,9 +302,33 @@ def update_section(
         if st.session_state.get(JOBS["rlhf"]):
             live_panel(JOBS["rlhf"], draw_rlhf, lambda: _finish_update("rlhf", "RLHF"))
     if st.session_state.get(POLICY):
+        model_download(lambda: policy_zip(lm, st.session_state[POLICY]), "rl_download")
         st.button(
             t("rlhf.reset_policy"),
             key="rl_reset_policy",
             icon=":material/undo:",
             on_click=lambda: st.session_state.pop(POLICY, None),
         )
+
+
+def policy_zip(lm: LoadedModel, policy: dict) -> bytes:
+    """The updated policy as a zipped Hugging Face folder, with a card that names its base
+    model, the method and settings, and the last step's figures."""
+    from models.model.loading import zip_model
+    from models.training.card import session_card
+
+    method = policy["method"]
+    rows = [("method", method)]
+    rows += [(k.replace("_", " "), f"`{v}`") for k, v in policy["recipe"].items()]
+    rows += [(f"last {k}", f"{v:g}") for k, v in policy["measured"].items()]
+    card = session_card(
+        f"Glassbox {method} model",
+        f"{lm.name}, updated in Glassbox by {method} on a class's rankings of its answers.",
+        langs=[policy["lang"]],
+        tags=[method.lower(), "preference-learning"],
+        rows=rows,
+        model=policy["model"],
+        tokenizer=lm.tokenizer,
+        base_model=lm.name,
+    )
+    return zip_model(policy["model"], lm.tokenizer, card)

@@ -176,6 +176,7 @@ def load_model(
 # What ``generate`` does with a saved model unless told otherwise: the sampling the model
 # cards' samples and the lessons' defaults use.
 SAMPLING_DEFAULTS = {"do_sample": True, "temperature": 0.8, "top_k": 40, "max_new_tokens": 80}
+ZIP_ROOT = "glassbox-model"  # the folder a downloaded zip unpacks to
 TOKENIZER_CLASS = "PreTrainedTokenizerFast"  # the name transformers 4.5x and 5.x both read
 
 
@@ -210,15 +211,55 @@ def save_model(
     config["tokenizer_class"] = TOKENIZER_CLASS  # 5.x writes a class 4.x does not know
     for key in ("is_local", "local_files_only"):  # how this copy was loaded, not the tokenizer's
         config.pop(key, None)
+    extra = config.pop("extra_special_tokens", None)  # 5.x's list; 4.x wants a dict there
+    if extra:
+        config["additional_special_tokens"] = extra  # the name both read a list under
     config_file.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n")
     return out
 
 
-def zip_model(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase) -> bytes:
-    """``save_model``'s folder as a zip (entries under ``glassbox-model/``), for a download."""
+def zip_model(
+    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, card: str | None = None
+) -> bytes:
+    """``save_model``'s folder as a zip (entries under ``glassbox-model/``), for a download;
+    ``card`` becomes its README.md (the Hub's model card)."""
     buf = io.BytesIO()
     with TemporaryDirectory() as tmp, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         save_model(model, tokenizer, tmp)
+        if card is not None:
+            (Path(tmp) / "README.md").write_text(card, encoding="utf-8")
         for path in sorted(Path(tmp).iterdir()):
-            zf.write(path, arcname=f"glassbox-model/{path.name}")
+            zf.write(path, arcname=f"{ZIP_ROOT}/{path.name}")
     return buf.getvalue()
+
+
+MAX_UNZIPPED_BYTES = 500_000_000  # an uploaded model: far above ours, far below a disk
+
+
+def unzip_model(data: bytes, dest: str | Path) -> Path:
+    """Unpack an uploaded model zip (``zip_model``'s, or any zipped Hugging Face folder) into
+    ``dest`` and return the folder that holds its config.json.
+
+    Refuses, with a ValueError saying why, what is not a zip, entries that would land outside
+    ``dest``, more than ``MAX_UNZIPPED_BYTES`` unpacked, and a zip without config.json.
+    """
+    dest = Path(dest).resolve()
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ValueError("not a zip file") from None
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        if sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES:
+            raise ValueError(f"unpacked it would be over {MAX_UNZIPPED_BYTES // 1_000_000} MB")
+        for info in infos:
+            target = (dest / info.filename).resolve()
+            if not target.is_relative_to(dest):
+                raise ValueError(f"the entry {info.filename!r} points outside its folder")
+        configs = sorted(
+            (i.filename for i in infos if Path(i.filename).name == "config.json"), key=len
+        )
+        if not configs:
+            raise ValueError("the zip holds no config.json (not a Hugging Face model folder)")
+        zf.extractall(dest, members=infos)
+    return (dest / configs[0]).parent

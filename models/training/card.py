@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 # Story openings per language; the samples in the card continue them.
 SAMPLE_PROMPTS: dict[str, list[str]] = {
@@ -18,21 +23,101 @@ SAMPLE_PROMPTS: dict[str, list[str]] = {
 }
 
 
-def samples(path: Path, n_tokens: int = 80, seed: int = 0) -> dict[str, list[str]]:
-    """Sampled continuations (temperature 0.8, top-k 40) of ``SAMPLE_PROMPTS`` by the checkpoint."""
+def model_samples(
+    model: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerBase,
+    langs: Sequence[str | None],
+    n_tokens: int = 80,
+    seed: int = 0,
+) -> dict[str, list[tuple[str, str]]]:
+    """Language → (prompt, continuation) pairs sampled like ``SAMPLING_DEFAULTS`` (temperature
+    0.8, top-k 40, ``seed``): ``SAMPLE_PROMPTS`` of each language, or one sample from nothing for
+    ``None`` (text in a language we cannot tell)."""
     from models.generation.loop import generate
+
+    out: dict[str, list[tuple[str, str]]] = {}
+    for lang in langs:
+        prompts = SAMPLE_PROMPTS.get(lang or "", [""])
+        texts = [
+            generate(model, tokenizer, p, n_tokens, temperature=0.8, top_k=40, seed=seed, lang=lang)
+            for p in prompts
+        ]
+        out[lang or "text"] = list(zip(prompts, texts, strict=True))
+    return out
+
+
+def samples(path: Path, n_tokens: int = 80, seed: int = 0) -> dict[str, list[str]]:
+    """The saved checkpoint's continuations of ``SAMPLE_PROMPTS`` (see ``model_samples``)."""
     from models.model.loading import load_model
 
     lm = load_model(path, device="cpu")
-    return {
-        lang: [
-            generate(
-                lm.model, lm.tokenizer, p, n_tokens, temperature=0.8, top_k=40, seed=seed, lang=lang
-            )
-            for p in prompts
-        ]
-        for lang, prompts in SAMPLE_PROMPTS.items()
-    }
+    pairs = model_samples(lm.model, lm.tokenizer, list(SAMPLE_PROMPTS), n_tokens, seed)
+    return {lang: [text for _, text in got] for lang, got in pairs.items()}
+
+
+def sample_lines(got: dict[str, list[tuple[str, str]]]) -> list[str]:
+    """Markdown for samples: a heading per language, each sample quoted, its prompt in bold."""
+    lines: list[str] = []
+    for lang, pairs in got.items():
+        lines += [f"### {lang}", ""]
+        for prompt, text in pairs:
+            body = text[len(prompt) :].replace("\n", " ")
+            lines += [f"> **{prompt}**{body}" if prompt else f"> {body}", ""]
+    return lines
+
+
+LOAD_LINES = (  # the three lines of plain transformers the cards and the README show
+    "from transformers import pipeline",
+    'generate = pipeline("text-generation", model="FOLDER")',
+    'print(generate("Once upon a time")[0]["generated_text"])',
+)
+
+
+def usage_lines(folder: str) -> list[str]:
+    """How to use the folder with plain ``transformers`` (three lines), as Markdown."""
+    code = [line.replace("FOLDER", folder) for line in LOAD_LINES]
+    return [
+        "Use it with plain `transformers` (no Glassbox code):",
+        "",
+        "```python",
+        *code,
+        "```",
+        "",
+    ]
+
+
+def session_card(
+    title: str,
+    summary: str,
+    *,
+    langs: Sequence[str | None],
+    tags: list[str],
+    rows: list[tuple[str, str]],
+    model: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerBase,
+    base_model: str | None = None,
+) -> str:
+    """The README.md of a model a student trained in the app: front matter, what it is, the
+    recipe and measured figures (``rows``), usage, and real samples of ``model``."""
+    known = [lang for lang in langs if lang is not None]
+    lines = [
+        front_matter(known or None, tags, base_model),
+        f"# {title}",
+        "",
+        summary,
+        "",
+        "| | |",
+        "|---|---|",
+        *(f"| {k} | {v} |" for k, v in rows),
+        "",
+        *usage_lines("glassbox-model"),
+        "## Samples",
+        "",
+        "Real output of this model (temperature 0.8, top-k 40, seed 0). The prompt is in bold.",
+        "",
+        *sample_lines(model_samples(model, tokenizer, list(langs))),
+    ]
+    return "\n".join(lines)
 
 
 BLOCKS = {  # ModelPreset.arch → what the card calls the model
@@ -45,7 +130,17 @@ CARD_FILE = "README.md"  # where the Hugging Face Hub and ``huggingface_hub.Mode
 LANGUAGES = {"tiny-stories": ["en", "de", "ja"], "shakespeare": ["en"]}  # else the -xx suffix
 
 
-def front_matter(corpus: str, tags: list[str], base_model: str | None = None) -> str:
+def corpus_languages(corpus: str) -> list[str] | None:
+    """The languages of a built-in corpus; None for the user's own text (we cannot tell)."""
+    langs = LANGUAGES.get(corpus)
+    if langs is None and corpus.startswith("tiny-stories-"):
+        langs = [corpus.rsplit("-", 1)[-1]]
+    return langs
+
+
+def front_matter(
+    langs: Sequence[str] | None, tags: list[str], base_model: str | None = None
+) -> str:
     """The card's YAML block, written by ``huggingface_hub.ModelCardData``.
 
     The licence is "other": the weights come from this project's own generated stories, and the
@@ -53,12 +148,9 @@ def front_matter(corpus: str, tags: list[str], base_model: str | None = None) ->
     """
     from huggingface_hub import ModelCardData
 
-    langs = LANGUAGES.get(corpus)
-    if langs is None and corpus.startswith("tiny-stories-"):
-        langs = [corpus.rsplit("-", 1)[-1]]
     data = ModelCardData(
         license="other",
-        language=langs,  # None for the user's own text: we cannot tell its language
+        language=list(langs) if langs else None,
         library_name="transformers",
         pipeline_tag="text-generation",
         tags=["glassbox", "teaching", *tags],
@@ -73,13 +165,12 @@ def write_model_card(path: str | Path) -> Path:
     info = json.loads((path / "training.json").read_text())
     p, t = info["preset"], info["train"]
     lines = [
-        front_matter(info["corpus"], [p.get("arch", "gpt2"), info["corpus"]]),
+        front_matter(corpus_languages(info["corpus"]), [p.get("arch", "gpt2"), info["corpus"]]),
         f"# {path.name}",
         "",
         f"A tiny {BLOCKS[p.get('arch', 'gpt2')]} trained from scratch by Glassbox's own code.",
-        "Load it with plain `transformers`: `AutoModelForCausalLM.from_pretrained(this_folder)` and "
-        "`AutoTokenizer.from_pretrained(this_folder)`.",
         "",
+        *usage_lines(path.as_posix()),
         "| | |",
         "|---|---|",
         f"| data | `{info['corpus']}`, {info['n_chars']:,} characters, 90 % train / 10 % validation by document |",
@@ -104,13 +195,12 @@ def write_model_card(path: str | Path) -> Path:
         "",
     ]
 
-    for lang, texts in samples(path).items():
-        lines.append(f"### {lang}")
-        lines.append("")
-        for prompt, text in zip(SAMPLE_PROMPTS[lang], texts, strict=True):
-            body = text[len(prompt) :].replace("\n", " ")
-            lines.append(f"> **{prompt}**{body}")
-            lines.append("")
+    lm_samples = samples(path)
+    got = {
+        lang: list(zip(SAMPLE_PROMPTS[lang], texts, strict=True))
+        for lang, texts in lm_samples.items()
+    }
+    lines += sample_lines(got)
     out = path / CARD_FILE
     out.write_text("\n".join(lines))
     return out

@@ -8,13 +8,16 @@ Fine-tuning uses the same ``TrainingJob`` around its own trainer (``models.train
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 from models.data.corpora import load_documents, validate_user_text
 from models.model.device import pick_device
 from models.model.loading import LoadedModel, build_model, zip_model
 from models.model.presets import get_preset
 from models.tokenization.tokenizer import train_tokenizer
+from models.training.card import corpus_languages, session_card
 from models.training.config import TrainConfig
 from models.training.jobs import Job
 from models.training.token_data import TokenData
@@ -58,6 +61,9 @@ class Curves:
     samples: list[tuple[int, str]] = field(default_factory=list)
 
 
+PRIVATE_FIELDS = ("user_text", "force_cpu")  # never written into a card
+
+
 class TrainingJob(Job[TrainEvent]):
     """A ``Job`` around a ``Trainer``: trains when advanced, keeps the run's ``Curves``."""
 
@@ -88,9 +94,52 @@ class TrainingJob(Job[TrainEvent]):
         model = self.trainer.model.eval()
         return LoadedModel(model, self.tokenizer, name, self.trainer.device)
 
-    def export_zip(self) -> bytes:
-        """The model in Hugging Face format (config.json, model.safetensors, tokenizer.json), zipped."""
-        return zip_model(self.trainer.model, self.tokenizer)
+    def card(self, base_model: str | None = None) -> str:
+        """The model card of this run's model: the recipe, the figures measured so far and real
+        samples; with ``base_model`` (the model it started from) it is a fine-tuning card."""
+        spec: Any = self.spec  # a RunSpec or a FineTuneSpec: both frozen dataclasses
+        c, model = self.curves, self.trainer.model
+        recipe = {k: v for k, v in dataclasses.asdict(spec).items() if k not in PRIVATE_FIELDS}
+        rows = [(k.replace("_", " "), f"`{v}`") for k, v in recipe.items()]
+        if getattr(spec, "user_text", None) is not None:
+            rows.insert(0, ("data", f"the student's own text, {len(spec.user_text):,} characters"))
+        rows += [
+            ("parameters", f"{model.num_parameters():,}"),
+            ("steps done", f"{self.trainer.step:,}"),
+            ("last training loss", f"{c.loss[-1]:.3f}" if c.loss else "–"),
+            ("last validation loss", f"{c.val_loss[-1]:.3f} nats/token" if c.val_loss else "–"),
+            ("training time", f"{self.trainer.elapsed_s:.0f} s"),
+        ]
+        if hasattr(spec, "lang"):  # fine-tuning: one language's dialogues
+            langs: list[str | None] = [spec.lang]
+        else:  # the user's own text: a language we cannot tell
+            known = None if spec.user_text is not None else corpus_languages(spec.corpus)
+            langs = list(known) if known else [None]
+        fine = base_model is not None
+        return session_card(
+            "Glassbox fine-tuned model" if fine else "Glassbox pre-trained model",
+            "Fine-tuned in Glassbox to answer questions about a story (A:/B: dialogue, the "
+            "tokenizer's chat template)."
+            if fine
+            else "Pre-trained from scratch in Glassbox.",
+            langs=langs,
+            tags=["fine-tuning" if fine else "pretraining"],
+            rows=rows,
+            model=model,
+            tokenizer=self.tokenizer,
+            base_model=base_model,
+        )
+
+    def export_zip(self, base_model: str | None = None) -> bytes:
+        """The model as a zipped Hugging Face folder with its model card (``card``)."""
+        model = self.trainer.model
+        was_training = model.training
+        model.eval()  # the card's samples: no dropout
+        try:
+            card = self.card(base_model)
+        finally:
+            model.train(was_training)
+        return zip_model(model, self.tokenizer, card)
 
 
 def pretraining_job(spec: RunSpec) -> TrainingJob:

@@ -58,6 +58,8 @@ def test_a_tiny_fine_tuning_run_completes_in_every_language(lang: str, tiny_mode
     at.run()
     ok(at)
     assert at.get("plotly_chart"), "the loss chart is drawn"
+    downloads = [d.label for d in at.get("download_button")]
+    assert downloads == [text_for(lang, "export.download")], "the tuned model can leave the app"
     after = text_for(lang, "finetuning.after_pending")
     assert after not in [c.value for c in at.caption]  # the fine-tuned answers are shown
     tuned = job.trainer.model.state_dict()

@@ -205,3 +205,12 @@ def test_tables_show_tokens_as_text_not_as_escaped_html(page):
     joined = "".join(heat.columns)
     assert "<" in joined and "&lt;" not in joined and "&amp;" not in joined
     assert 'role="img"' in html_blocks(at)  # the grid itself is one named image
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "ja"])
+def test_the_text_states_the_loaded_models_width_not_the_shipped_ones(page, lang) -> None:
+    at = page(lang)
+    text = " ".join(m.value for m in at.markdown)
+    assert "{model." not in text
+    width = {"en": "16 numbers", "de": "16 Zahlen", "ja": "16個"}[lang]
+    assert width in text and "192" not in text

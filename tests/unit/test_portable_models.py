@@ -1,10 +1,15 @@
 """Model folders that leave the app: plain ``transformers`` clients read them, and a local model
 no lesson can use is refused with a reason instead of crashing a page later."""
 
+import io
 import json
+import subprocess
+import sys
+import zipfile
 
 import pytest
 import torch
+from huggingface_hub import ModelCard
 from transformers import (
     AutoModelForCausalLM,
     AutoTokenizer,
@@ -18,11 +23,15 @@ from transformers import (
 from models.data.dialogues import question_prompt, sft_stories
 from models.model.loading import (
     SAMPLING_DEFAULTS,
+    ZIP_ROOT,
     ModelCheckError,
     check_model,
     load_model,
     save_model,
+    unzip_model,
 )
+from models.training.finetune import FineTuneSpec, fine_tune_job
+from models.training.pretraining import RunSpec, pretraining_job
 
 
 def llama(vocab: int, positions: int = 48) -> LlamaForCausalLM:
@@ -109,3 +118,96 @@ def test_a_model_without_a_context_length_is_refused(tiny_tokenizer):
 
 def test_a_causal_model_passes(tiny_lm):
     check_model(tiny_lm.model, tiny_lm.tokenizer)  # raises nothing
+
+
+def run(job) -> None:
+    while not job.finished:
+        job.advance(5.0)
+    assert job.status == "done", job.error
+
+
+def test_a_fine_tuned_download_loads_in_plain_transformers_with_its_card(tiny_lm, tmp_path):
+    job = fine_tune_job(tiny_lm, FineTuneSpec(steps=3, batch_size=2, n_stories=8, force_cpu=True))
+    run(job)
+    folder = unzip_model(job.export_zip(base_model="tiny-stories"), tmp_path)
+    assert folder.name == ZIP_ROOT
+    assert not list(folder.glob("*.pt"))
+    card = ModelCard.load(folder / "README.md")
+    assert card.data.base_model == "tiny-stories" and card.data.language == ["en"]
+    assert "fine-tuning" in card.data.tags and "## Samples" in card.text
+    assert f"| steps done | {job.trainer.step:,} |" in card.text
+    tok = AutoTokenizer.from_pretrained(folder)
+    chat = [{"role": "system", "content": "Mia had a kite."}, {"role": "user", "content": "What?"}]
+    assert tok.apply_chat_template(chat, tokenize=False, add_generation_prompt=True).endswith(
+        "\nA: What?\nB:"
+    )
+    generate = pipeline("text-generation", model=str(folder), device="cpu")
+    assert generate("Mia", max_new_tokens=5)[0]["generated_text"].startswith("Mia")
+    back = load_model(folder, device="cpu")  # and the app takes it back
+    for name, p in back.model.state_dict().items():
+        torch.testing.assert_close(p, job.trainer.model.state_dict()[name])
+
+
+def test_a_pretraining_download_of_the_students_own_text_says_so(tmp_path):
+    spec = RunSpec(
+        preset="nano",
+        steps=2,
+        batch_size=2,
+        block_size=16,
+        vocab_size=300,
+        eval_every=1,
+        user_text="The cat sat on the mat. " * 400,
+        force_cpu=True,
+    )
+    job = pretraining_job(spec)
+    run(job)
+    folder = unzip_model(job.export_zip(), tmp_path)
+    card = ModelCard.load(folder / "README.md")
+    assert card.data.base_model is None and card.data.language is None
+    assert "pretraining" in card.data.tags
+    assert "the student's own text, 9,600 characters" in card.text
+    assert "The cat sat" not in card.text.split("## Samples")[0], "the text itself stays private"
+
+
+def test_unzip_refuses_what_is_not_a_model_zip(tmp_path):
+    with pytest.raises(ValueError, match="not a zip"):
+        unzip_model(b"plain bytes", tmp_path)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("../evil/config.json", "{}")
+    with pytest.raises(ValueError, match="outside"):
+        unzip_model(buf.getvalue(), tmp_path / "a")
+    assert not (tmp_path / "evil").exists()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("notes.txt", "hello")
+    with pytest.raises(ValueError, match="config.json"):
+        unzip_model(buf.getvalue(), tmp_path / "b")
+
+
+@pytest.mark.slow  # installs transformers 4.x into a throwaway venv (from the package registry)
+def test_transformers_4_reads_our_tokenizer_folder(tiny_lm, tmp_path):
+    """The 4.x line cannot read the tokenizer class 5.x writes; ours names one both know."""
+    folder = save_model(tiny_lm.model, tiny_lm.tokenizer, tmp_path / "m")
+    venv = tmp_path / "tf4"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
+    subprocess.run([*pip, "transformers>=4.50,<5", "jinja2"], check=True, timeout=600)
+    script = (
+        "import sys, json\n"
+        "from transformers import AutoTokenizer, __version__\n"
+        "tok = AutoTokenizer.from_pretrained(sys.argv[1])\n"
+        "chat = [{'role': 'system', 'content': 'S.'}, {'role': 'user', 'content': 'Q?'}]\n"
+        "print(json.dumps([__version__, tok.model_max_length, tok.decode(tok.encode('Hi 🐈\\tx')),"
+        " tok.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)]))\n"
+    )
+    out = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", script, str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    version, max_length, round_trip, prompt = json.loads(out.stdout.strip().splitlines()[-1])
+    assert version.startswith("4.")
+    assert (max_length, round_trip, prompt) == (32, "Hi 🐈\tx", "S.\nA: Q?\nB:")
