@@ -40,7 +40,12 @@ __all__ = ["FONT", "HORIZONTAL_LEGEND", "MARGIN", "OKABE_ITO", "SEQUENTIAL", "go
 def styled(fig: go.Figure, *, height: int, top: int = MARGIN["t"], **layout: Any) -> go.Figure:
     """``fig`` with the house style: ``FONT``, ``MARGIN`` (``top`` for the title's room),
     ``height``, and the selected language's decimal and thousands separators for every number
-    plotly writes; ``layout`` sets anything else (axes, legend, title). Returns ``fig``."""
+    plotly writes; ``layout`` sets anything else (axes, legend, title). Returns ``fig``.
+
+    Every axis's ticks and title, the legend and the colour bars get ``FONT`` unless the figure
+    set their size itself: Streamlit's chart theme gives them a small size of its own, which
+    would win over ``layout.font`` and which presenter view could not enlarge.
+    """
     fig.update_layout(
         font=FONT,
         height=height,
@@ -48,4 +53,17 @@ def styled(fig: go.Figure, *, height: int, top: int = MARGIN["t"], **layout: Any
         separators=decimal_separators(),
         **layout,
     )
+    size = FONT["size"]
+    for axis in (*fig.select_xaxes(), *fig.select_yaxes()):
+        if axis.tickfont.size is None:
+            axis.tickfont.size = size
+        if axis.title.font.size is None:
+            axis.title.font.size = size
+    if fig.layout.legend.font.size is None:
+        fig.layout.legend.font.size = size
+    bars = [tr.colorbar for tr in fig.data if "colorbar" in tr]
+    bars += [fig.layout.coloraxis.colorbar]
+    for bar in bars:
+        if bar.tickfont.size is None:
+            bar.tickfont.size = size
     return fig

@@ -67,9 +67,7 @@ def share_of_stories(lang: str, name: str, n: int = 300) -> float:
     return sum(name in s.text for s in stories) / n
 
 
-def _probe(
-    lm: LoadedModel, name: str, stem: str, lang: str, max_new_tokens: int
-) -> NameProbe:
+def _probe(lm: LoadedModel, name: str, stem: str, lang: str, max_new_tokens: int) -> NameProbe:
     # where a training story starts: end-of-text, then (a tagged model) the language's tag
     start = lang_prefix(lm.tokenizer, lang) or [start_id(lm.tokenizer)]
     name_ids = lm.tokenizer.encode(name, add_special_tokens=False)
