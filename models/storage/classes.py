@@ -8,11 +8,9 @@ actions need the class passcode, stored only as a salted scrypt hash.
 from __future__ import annotations
 
 import hmac
-import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -34,12 +32,14 @@ from models.storage.database import (
     BUSY_TIMEOUT_S,
     Conflict,
     StoreError,
+    default_url,
     describe,
     engine_for,
     friendly_errors,
     inserted_id,
     write_transaction,
 )
+from models.storage.migrate import migrate
 from models.storage.schema import (
     AccessDenied,
     ClassClosed,
@@ -48,21 +48,11 @@ from models.storage.schema import (
     StaleRound,
     UnknownClass,
     class_table,
-    metadata,
     ranking_table,
     round_record,
     round_table,
     student_table,
 )
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-def default_url() -> str:
-    """``GLASSBOX_DB_URL`` if set, else a SQLite file in the repository's ``data/`` folder."""
-    return (
-        os.environ.get("GLASSBOX_DB_URL") or f"sqlite:///{REPO_ROOT / 'data' / 'glassbox.sqlite'}"
-    )
 
 
 class ClassStore:
@@ -73,7 +63,7 @@ class ClassStore:
     """
 
     def __init__(self, url: str | None = None, *, busy_timeout_s: float = BUSY_TIMEOUT_S):
-        self.engine = engine_for(url or default_url(), metadata, busy_timeout_s)
+        self.engine = engine_for(url or default_url(), migrate, busy_timeout_s)
 
     @property
     def url_for_display(self) -> str:

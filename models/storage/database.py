@@ -1,7 +1,8 @@
 """Open a database by URL, shared per process, with failures a user can read.
 
-``engine_for(url, metadata)`` returns one SQLAlchemy engine per URL and process, so every
-Streamlit session shares its connection pool, and creates missing tables. SQLite files get
+``engine_for(url, prepare)`` returns one SQLAlchemy engine per URL and process, so every
+Streamlit session shares its connection pool, and prepares its schema once (the rankings
+store passes ``models.storage.migrate.migrate``). SQLite files get
 WAL mode (readers never block the writer), a busy timeout, enforced foreign keys and
 ``BEGIN IMMEDIATE`` for writes. ``friendly_errors`` turns driver errors (read-only file,
 locked past the timeout, disk full, server unreachable) into a ``StoreError`` that names the
@@ -11,8 +12,9 @@ database and says what to do, instead of a SQLAlchemy traceback.
 from __future__ import annotations
 
 import logging
+import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 log = logging.getLogger(__name__)
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
 BUSY_TIMEOUT_S = 10.0  # how long a SQLite writer waits for another before giving up
 
 
@@ -37,10 +40,12 @@ _ENGINES: dict[tuple[str, float], Engine] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
-def engine_for(url: str, metadata: sa.MetaData, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Engine:
+def engine_for(
+    url: str, prepare: Callable[[Engine], None], busy_timeout_s: float = BUSY_TIMEOUT_S
+) -> Engine:
     """One engine per URL per process, so every session shares its connection pool.
 
-    Creates ``metadata``'s missing tables the first time. Raises ``StoreError`` for a URL
+    Calls ``prepare(engine)`` (bring the schema up to date) the first time. Raises ``StoreError`` for a URL
     that is not one, a missing driver, or a database that cannot be reached.
     """
     key = (url, busy_timeout_s)
@@ -54,12 +59,19 @@ def engine_for(url: str, metadata: sa.MetaData, busy_timeout_s: float = BUSY_TIM
         except (exc.SQLAlchemyError, ValueError, OSError) as err:
             raise StoreError(f"Cannot open the database {describe_url(url)}: {err}") from None
         try:
-            _create_tables(engine, metadata)
+            prepare(engine)
         except StoreError:
             engine.dispose()  # a later call tries afresh, e.g. once the server is up
             raise
         _ENGINES[key] = engine
         return engine
+
+
+def default_url() -> str:
+    """``GLASSBOX_DB_URL`` if set, else a SQLite file in the repository's ``data/`` folder."""
+    return (
+        os.environ.get("GLASSBOX_DB_URL") or f"sqlite:///{REPO_ROOT / 'data' / 'glassbox.sqlite'}"
+    )
 
 
 def inserted_id(result: sa.CursorResult) -> int:
@@ -111,19 +123,6 @@ def _prepare_sqlite(engine: Engine, busy_timeout_s: float) -> None:
     def _on_begin(conn: Connection) -> None:
         mode = "IMMEDIATE" if conn.get_execution_options().get("glassbox_write") else "DEFERRED"
         conn.exec_driver_sql(f"BEGIN {mode}")
-
-
-def _create_tables(engine: Engine, metadata: sa.MetaData) -> None:
-    """Create missing tables; a read-only database that already has them stays usable."""
-    with friendly_errors(engine):
-        with engine.connect() as conn:
-            missing = set(metadata.tables) - set(sa.inspect(conn).get_table_names())
-        if missing:
-            try:
-                with write_transaction(engine) as conn:
-                    metadata.create_all(conn)
-            except exc.DatabaseError:  # another replica created them at the same moment
-                metadata.create_all(engine)
 
 
 @contextmanager

@@ -73,7 +73,7 @@ ranking_table = sa.Table(
     sa.Column("class_code", sa.ForeignKey("classes.code"), index=True),  # NULL: working alone
     sa.Column("student_id", sa.ForeignKey("students.id"), index=True),
     sa.Column("rater", sa.Text, nullable=False),
-    sa.Column("round_pk", sa.ForeignKey("rounds.id")),
+    sa.Column("round_pk", sa.ForeignKey("rounds.id"), index=True),
     sa.Column("prompt", sa.Text, nullable=False),
     sa.Column("responses", sa.JSON, nullable=False),
     sa.Column("groups", sa.JSON, nullable=False),  # Ranking.order: index groups, best first

@@ -7,20 +7,14 @@ against a throwaway PostgreSQL server when ``initdb`` and psycopg are installed.
 from __future__ import annotations
 
 import csv
-import glob
 import io
 import json
 import multiprocessing
 import os
-import shutil
 import sqlite3
-import subprocess
-import tempfile
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event
@@ -35,6 +29,7 @@ from models.storage.rankings_store import (
     StaleRound,
     UnknownClass,
 )
+from tests.support.databases import sqlite_url
 
 PASS = "correct horse"
 TRICKY = [
@@ -44,17 +39,6 @@ TRICKY = [
     "I ❤️ 🐈‍⬛ and 👩🏽‍🚀!",
     'a "quoted", comma\nnew line',
 ]
-
-
-def sqlite_url(tmp_path: Path, name: str = "g.sqlite") -> str:
-    return f"sqlite:///{tmp_path / name}"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return sqlite_url(tmp_path)
-    return request.getfixturevalue("pg_database")
 
 
 def ranking(i: int = 0, rater: str = "", k: int = 4) -> Ranking:
@@ -492,54 +476,3 @@ def test_join_qr_svg():
 
     svg = join_qr_svg("https://glassbox.example/?class=ABC234")
     assert svg.startswith("<svg") and "<path" in svg
-
-
-# -------------------------------------------------------------------------- PostgreSQL
-
-
-def _initdb() -> str | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb")) or [shutil.which("initdb")]
-    return found[-1]
-
-
-@pytest.fixture(scope="module")
-def pg_server():
-    """A throwaway PostgreSQL server on a Unix socket; yields (socket dir, user)."""
-    initdb = _initdb()
-    if initdb is None:
-        pytest.skip("PostgreSQL is not installed (no initdb); apt-get install postgresql")
-    pytest.importorskip("psycopg", reason="psycopg is not installed (requirements-dev.txt)")
-    as_user: list[str] = []
-    root = tempfile.mkdtemp(prefix="glassbox-pg-")  # short: a socket path has ≤ 107 bytes
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        if shutil.which("runuser") is None:
-            pytest.skip("running as root without runuser: cannot start PostgreSQL")
-        shutil.chown(root, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    bindir = Path(initdb).parent
-    data = f"{root}/data"
-
-    def run(*cmd: str) -> None:
-        subprocess.run([*as_user, *cmd], check=True, capture_output=True, timeout=60)
-
-    try:
-        run(str(bindir / "initdb"), "-D", data, "-A", "trust", "-U", "glassbox", "--no-sync")
-        opts = f"-k {root} -c listen_addresses='' -c fsync=off -c max_connections=50"
-        run(str(bindir / "pg_ctl"), "-D", data, "-o", opts, "-l", f"{root}/log", "-w", "start")
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as err:
-        shutil.rmtree(root, ignore_errors=True)
-        pytest.skip(f"could not start a throwaway PostgreSQL server: {err}")
-    yield root
-    run(str(bindir / "pg_ctl"), "-D", data, "-m", "immediate", "stop")
-    shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture()
-def pg_database(pg_server) -> str:
-    """A fresh database on the throwaway server, as a SQLAlchemy URL."""
-    import psycopg
-
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(host=pg_server, user="glassbox", dbname="postgres", autocommit=True) as c:
-        c.execute(f"CREATE DATABASE {name}")
-    return f"postgresql+psycopg://glassbox@/{name}?host={pg_server}"
