@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from app.views.rlhf_state import DEFAULTS, MAX_NEW_TOKENS, K
+from app.views.rlhf_state import DEFAULTS, KL_WARNING, MAX_NEW_TOKENS, K
 from app.views.transformer import ROLE_STORIES
 from bench.language import detect, share_in
 from models.data.lexicon import vocabulary
@@ -52,7 +52,6 @@ from models.training.pretraining import RunSpec, pretraining_job
 
 N_RANKINGS = 30  # simulated rankings before an update (3 clicks of the page's default 10)
 HELD_PROMPTS = 4  # story openings no ranking used, for before/after
-KL_WARNING = 5.0  # nats: where the RLHF panel warns that the model has drifted far
 QUESTIONS = 24  # held-out questions per language for fine-tuning's exact match
 
 
@@ -374,20 +373,25 @@ def rlhf_claims(lm: LoadedModel) -> Iterator[Claim]:
         )
 
 
-def run() -> dict:
+GROUPS: dict[str, Callable[[LoadedModel], Iterator[Claim]]] = {
+    "tokenization": tokenization_claims,
+    "transformer": transformer_claims,
+    "next_token": next_token_claims,
+    "pretraining": lambda lm: pretraining_claims(),
+    "finetuning": finetuning_claims,
+    "rlhf": rlhf_claims,
+}
+
+
+def run(pages: list[str] | None = None) -> dict:
+    """Check every claim (or only those of ``pages``, names from ``GROUPS``)."""
     torch.manual_seed(0)
     lm = load_model(DEFAULT_CHECKPOINT, device="cpu")
     t0 = time.perf_counter()
     claims: list[Claim] = []
-    for group in (
-        lambda: tokenization_claims(lm),
-        lambda: transformer_claims(lm),
-        lambda: next_token_claims(lm),
-        pretraining_claims,
-        lambda: finetuning_claims(lm),
-        lambda: rlhf_claims(lm),
-    ):
-        claims.extend(group())
+    for name, group in GROUPS.items():
+        if pages is None or name in pages:
+            claims.extend(group(lm))
     failed = [c for c in claims if not c.held]
     as_dict: Callable[[Claim], dict] = lambda c: {  # noqa: E731
         "page": c.page,
@@ -406,7 +410,8 @@ def run() -> dict:
     }
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # python -m bench.demos [page ...]: only those pages' claims
     import json
+    import sys
 
-    print(json.dumps(run(), indent=2, ensure_ascii=False, default=str))
+    print(json.dumps(run(sys.argv[1:] or None), indent=2, ensure_ascii=False, default=str))

@@ -50,6 +50,22 @@ def escape_text(s: str, keep_newlines: bool = False) -> str:
     return html.escape(visible, quote=True)
 
 
+def literal(s: str) -> str:
+    """``s`` for a Markdown string (``st.markdown``, ``st.error``, a widget label) that shows it
+    exactly as typed: ``escape_text``, and every ASCII punctuation character as a numeric
+    character reference, so no Markdown, emoji or colour shortcode, formula or link can start.
+    For a nickname or any other user text inside a translated sentence.
+
+    >>> literal("![](x) *a* :red[b] $c$")
+    '&#33;&#91;&#93;&#40;x&#41; &#42;a&#42; &#58;red&#91;b&#93; &#36;c&#36;'
+    """
+    visible = "".join(_visible_char(ch, keep_newlines=False) for ch in s)
+    return "".join(
+        f"&#{ord(ch)};" if ch.isascii() and not (ch.isalnum() or ch.isspace()) else ch
+        for ch in visible
+    )
+
+
 def _decode_bytes(piece: bytes) -> str:
     """UTF-8 text of ``piece``; each byte that is not valid UTF-8 becomes ``<0xE3>``."""
     text = piece.decode("utf-8", errors="surrogateescape")  # bad byte b → U+DC00 + b

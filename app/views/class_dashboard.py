@@ -28,6 +28,7 @@ from app.views.rlhf_state import (
     prompts,
     response_html,
     show_response,
+    store_error_text,
 )
 from models.model.loading import LoadedModel
 from models.preference.responses import sample_responses
@@ -59,7 +60,7 @@ def _guarded(action, *args) -> bool:
         flash("error", t("rlhf.bad_passcode"))
         return False
     except StoreError as exc:
-        flash("error", str(exc))
+        flash("error", store_error_text(exc))
         return False
     return True
 
@@ -118,7 +119,7 @@ def dashboard(db: RankingStore, lm: LoadedModel, lang: str) -> None:
             except AccessDenied:
                 st.error(t("rlhf.bad_passcode"))
             except StoreError as exc:
-                st.error(str(exc))
+                st.error(store_error_text(exc))
     b3.button(
         t("rlhf.logout"),
         key="rl_logout",
@@ -133,7 +134,7 @@ def dashboard(db: RankingStore, lm: LoadedModel, lang: str) -> None:
             agree = db.agreement(code)
             disputed = db.disputed_pairs(code, 3)
         except StoreError as exc:
-            st.error(str(exc))
+            st.error(store_error_text(exc))
             return
         m1, m2, m3, m4 = st.columns(4)
         m1.metric(t("rlhf.dash_total"), total)
@@ -176,7 +177,7 @@ def dashboard(db: RankingStore, lm: LoadedModel, lang: str) -> None:
         st.error(t("rlhf.bad_passcode"))
         return
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(store_error_text(exc))
         return
     e1.download_button(
         t("rlhf.export_jsonl"),

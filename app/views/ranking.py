@@ -14,7 +14,7 @@ import streamlit as st
 
 from app.i18n import t
 from app.ui.palette import BLUE
-from app.ui.render import escape_text
+from app.ui.render import escape_text, literal
 from app.views.rlhf_state import (
     ALL_BAD,
     CLASS,
@@ -25,6 +25,7 @@ from app.views.rlhf_state import (
     flash,
     rater_id,
     show_response,
+    store_error_text,
 )
 from models.preference.rankings import Ranking
 from models.storage.rankings_store import RankingStore, StoreError
@@ -114,8 +115,11 @@ def submit_ranking(db: RankingStore, shown: str, lang: str) -> None:
             round_pk=rnd["round_pk"],
             lang=lang,
         )
-    except (StoreError, ValueError) as exc:
-        flash("error", str(exc))
+    except StoreError as exc:
+        flash("error", store_error_text(exc))
+        return
+    except ValueError as exc:
+        flash("error", literal(str(exc)))
         return
     st.session_state.setdefault(MINE, []).append(ranking)
     flash("success", t("rlhf.stored", id=pk, pairs=len(ranking.pairs())))

@@ -11,6 +11,7 @@ import random
 import streamlit as st
 
 from app.i18n import t
+from app.ui.render import literal
 from app.views.rlhf_state import (
     DEFAULTS,
     MAX_NEW_TOKENS,
@@ -20,6 +21,7 @@ from app.views.rlhf_state import (
     next_seed,
     policy,
     prompts,
+    store_error_text,
 )
 from models.model.loading import LoadedModel
 from models.preference.rankings import TASTES, Ranking
@@ -74,8 +76,10 @@ def simulated_rater(db: RankingStore, lm: LoadedModel, lang: str) -> None:
         if c2.button(t("rlhf.sim_add", n=n), key="rl_sim_add", icon=":material/smart_toy:"):
             try:
                 added = simulate(db, lm, lang, taste, int(n), None)
-            except (StoreError, ValueError) as exc:
-                st.error(str(exc))
+            except StoreError as exc:
+                st.error(store_error_text(exc))
+            except ValueError as exc:
+                st.error(literal(str(exc)))
             else:
                 st.session_state.setdefault(MINE, []).extend(added)
                 st.success(

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from app.i18n import t
-from app.ui.render import escape_text
+from app.i18n import t, ui_strings
+from app.ui.render import escape_text, literal
 from app.url_state import Choice, Float, Int, Page, Param
 from models.model.loading import LoadedModel
 from models.preference.prompts import story_prompts
@@ -27,6 +27,7 @@ from models.storage.rankings_store import RankingStore, StoreError, default_url
 
 K = 4  # responses per prompt
 MAX_NEW_TOKENS = 40
+KL_WARNING = 5.0  # nats: past this the RLHF panel warns that the model has drifted far
 COLLAPSE_CHARS = 160  # longer responses show their start and an expander
 
 # session_state keys (everything a user ranks or trains is per session)
@@ -91,6 +92,16 @@ def store() -> RankingStore | None:
     except StoreError as exc:
         st.error(t("rlhf.db_error", error=str(exc)), icon=":material/database:")
         return None
+
+
+def store_error_text(exc: StoreError) -> str:
+    """A database refusal in the student's language (``rlhf.store.<code>``); the store's own
+    English words where the case has no translation. Safe to show as Markdown."""
+    key = f"rlhf.store.{exc.code}"
+    if exc.code and key in ui_strings("en"):
+        params = {k: literal(str(v)) for k, v in exc.params.items()}
+        return t(key, **params)
+    return literal(str(exc))
 
 
 def flash(kind: str, text: str) -> None:

@@ -24,6 +24,7 @@ from app.views.rlhf_state import (
     INSTRUCTOR,
     JOBS,
     KL,
+    KL_WARNING,
     MINE,
     POLICY,
     RLHF_STEPS,
@@ -34,6 +35,7 @@ from app.views.rlhf_state import (
     policy_version,
     prompts,
     response_html,
+    store_error_text,
 )
 from models.model.loading import LoadedModel
 from models.preference.dpo import dpo_update
@@ -52,7 +54,7 @@ def pool(db: RankingStore | None) -> list[Ranking]:
         try:
             return [s.ranking for s in db.rankings(ins["code"])]
         except StoreError as exc:
-            st.error(str(exc))
+            st.error(store_error_text(exc))
             return []
     return list(st.session_state.get(MINE, []))
 
@@ -296,7 +298,7 @@ def update_section(
             if h:
                 st.caption(t("rlhf.rlhf_sample", step=h[-1].step))
                 st.markdown(response_html(h[-1].sample), unsafe_allow_html=True)
-                if h[-1].kl > 5:
+                if h[-1].kl > KL_WARNING:
                     st.warning(t("rlhf.overopt", kl=number(h[-1].kl, 1)))
 
         if st.session_state.get(JOBS["rlhf"]):

@@ -8,9 +8,12 @@ actions need the class passcode, stored only as a salted scrypt hash.
 from __future__ import annotations
 
 import hmac
+import math
 import secrets
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -19,13 +22,18 @@ from models.preference.rankings import round_id
 from models.storage.checks import (
     CODE_ALPHABET,
     CODE_LENGTH,
+    FAIL_DELAY_S,
+    LOGIN_LOCK_S,
+    MAX_FAILED_LOGINS,
     PASSCODE_MIN,
     check_round_texts,
     check_text,
     clean_nickname,
     hash_passcode,
+    new_secret,
     normalize_code,
     now,
+    secret_digest,
     utc,
 )
 from models.storage.database import (
@@ -44,6 +52,9 @@ from models.storage.schema import (
     AccessDenied,
     ClassClosed,
     ClassInfo,
+    LoginLocked,
+    Membership,
+    NicknameTaken,
     Round,
     StaleRound,
     UnknownClass,
@@ -61,6 +72,8 @@ class ClassStore:
     ``url``: any SQLAlchemy URL; default ``GLASSBOX_DB_URL``, else ``data/glassbox.sqlite``.
     ``busy_timeout_s``: how long a SQLite write waits for other writers before it fails.
     """
+
+    fail_delay_s = FAIL_DELAY_S  # each wrong passcode answers this much later
 
     def __init__(self, url: str | None = None, *, busy_timeout_s: float = BUSY_TIMEOUT_S):
         self.engine = engine_for(url or default_url(), migrate, busy_timeout_s)
@@ -85,7 +98,11 @@ class ClassStore:
     def create_class(self, passcode: str, title: str = "") -> str:
         """A new class; returns its code. Only the passcode's salted hash is stored."""
         if len(passcode) < PASSCODE_MIN:
-            raise StoreError(f"The passcode needs at least {PASSCODE_MIN} characters.")
+            raise StoreError(
+                f"The passcode needs at least {PASSCODE_MIN} characters.",
+                "passcode_short",
+                n=PASSCODE_MIN,
+            )
         check_text(title, "title")
         salt = secrets.token_bytes(16)
         digest = hash_passcode(passcode, salt)
@@ -119,10 +136,46 @@ class ClassStore:
         return ClassInfo(row.code, row.title, utc(row.created_at), utc(row.closed_at))
 
     def verify_passcode(self, code: str, passcode: str) -> bool:
-        """True if ``passcode`` is the class's; compared in constant time."""
+        """True if ``passcode`` is the class's (compared in constant time).
+
+        Guessing is slowed down and then stopped, per class and across replicas: each wrong
+        passcode answers only after ``fail_delay_s``, and ``MAX_FAILED_LOGINS`` in a row lock
+        the class's logins for ``LOGIN_LOCK_S`` seconds (``LoginLocked``, even for the right
+        passcode). A right passcode resets the count.
+        """
         with self._reading() as conn:
             row = self._class_row(conn, code)
-        return hmac.compare_digest(hash_passcode(passcode, row.pass_salt), row.pass_hash)
+        self._refuse_if_locked(row)
+        ok = hmac.compare_digest(hash_passcode(passcode, row.pass_salt), row.pass_hash)
+        if ok and row.failed_logins == 0:
+            return True  # nothing to write: a read-only database still lets the instructor in
+        with self._writing() as conn:
+            row = conn.execute(
+                sa.select(class_table).filter_by(code=row.code).with_for_update()
+            ).one()
+            self._refuse_if_locked(row)  # another replica may have locked it meanwhile
+            failed = 0 if ok else row.failed_logins + 1
+            locked = (
+                now() + timedelta(seconds=LOGIN_LOCK_S) if failed >= MAX_FAILED_LOGINS else None
+            )
+            conn.execute(
+                class_table.update()
+                .filter_by(code=row.code)
+                .values(failed_logins=0 if locked else failed, locked_until=locked)
+            )
+        if not ok:
+            time.sleep(self.fail_delay_s)
+        return ok
+
+    @staticmethod
+    def _refuse_if_locked(row: sa.Row) -> None:
+        if row.locked_until is not None and row.locked_until > now():
+            seconds = math.ceil((row.locked_until - now()).total_seconds())
+            raise LoginLocked(
+                f"Too many wrong passcodes: this class takes no logins for {seconds} s.",
+                "login_locked",
+                seconds=seconds,
+            )
 
     def _instructor(self, conn: Connection, code: str, passcode: str) -> sa.Row:
         row = self._class_row(conn, code)
@@ -130,28 +183,68 @@ class ClassStore:
             raise AccessDenied("Wrong passcode for this class; nothing was changed.")
         return row
 
-    def join(self, code: str, nickname: str) -> int:
-        """The student id for ``nickname`` in the class; the same name gets the same id back."""
+    def join(self, code: str, nickname: str, secret: str | None = None) -> Membership:
+        """Join the class as ``nickname``; returns the membership with its rejoin secret.
+
+        A new nickname gets a new student and a new secret. A nickname already in the class
+        is given back only with its ``secret`` (``NicknameTaken`` otherwise), so nobody can
+        rank as a classmate whose nickname they know; a student who joined before secrets
+        existed receives one on their next join.
+        """
         name = clean_nickname(nickname)
         try:
-            return self._join_once(code, name)
+            return self._join_once(code, name, secret)
         except Conflict:  # a replica inserted the same name between our select and insert
-            return self._join_once(code, name)
+            return self._join_once(code, name, secret)
 
-    def _join_once(self, code: str, name: str) -> int:
+    def _join_once(self, code: str, name: str, secret: str | None) -> Membership:
         with self._writing() as conn:
             row = self._class_row(conn, code)
             if row.closed_at is not None:
                 raise ClassClosed("This class is closed; it takes no new students.")
             found = conn.execute(
-                sa.select(student_table.c.id).filter_by(class_code=row.code, nickname=name)
-            ).scalar()
-            if found is not None:
-                return found
+                sa.select(student_table).filter_by(class_code=row.code, nickname=name)
+            ).first()
+            if found is not None and found.secret_hash is not None:
+                if secret is None or not hmac.compare_digest(
+                    secret_digest(secret), found.secret_hash
+                ):
+                    raise NicknameTaken(
+                        "Someone in this class already uses this nickname. Choose another, or "
+                        "enter your rejoin key to come back as yourself.",
+                        "nickname_taken",
+                    )
+                return Membership(found.id, name, secret)
+            fresh = new_secret()
+            if found is not None:  # joined before secrets existed
+                conn.execute(
+                    student_table.update()
+                    .filter_by(id=found.id)
+                    .values(secret_hash=secret_digest(fresh))
+                )
+                return Membership(found.id, name, fresh)
             insert = student_table.insert().values(
-                class_code=row.code, nickname=name, created_at=now()
+                class_code=row.code,
+                nickname=name,
+                created_at=now(),
+                secret_hash=secret_digest(fresh),
             )
-            return inserted_id(conn.execute(insert))
+            return Membership(inserted_id(conn.execute(insert)), name, fresh)
+
+    def rejoin(self, code: str, secret: str) -> Membership:
+        """The membership ``secret`` proves (after a reload, or on another device)."""
+        with self._reading() as conn:
+            row = self._class_row(conn, code)
+            found = conn.execute(
+                sa.select(student_table).filter_by(
+                    class_code=row.code, secret_hash=secret_digest(secret.strip())
+                )
+            ).first()
+        if found is None:
+            raise StoreError("This rejoin key belongs to nobody in this class.", "bad_secret")
+        if row.closed_at is not None:
+            raise ClassClosed("This class is closed; it takes no new students.")
+        return Membership(found.id, found.nickname, secret.strip())
 
     def close_class(self, code: str, passcode: str) -> None:
         """No more joins, rounds or rankings; everything stored stays readable."""

@@ -29,11 +29,25 @@ BUSY_TIMEOUT_S = 10.0  # how long a SQLite writer waits for another before givin
 
 
 class StoreError(Exception):
-    """The database could not do what was asked; the message is meant for the user."""
+    """The database could not do what was asked; the message is meant for the user.
+
+    ``code`` (with ``params``) names the case, so the app can say it in the user's language
+    (``rlhf.store.<code>`` in the lesson strings); the message itself is English, for logs
+    and scripts.
+    """
+
+    kind: str | None = None  # the code of every error of this class, unless one is given
+
+    def __init__(self, message: str, code: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        self.code = code or self.kind
+        self.params = params
 
 
 class Conflict(StoreError):
     """A uniqueness rule refused a row (a replica inserted the same thing first)."""
+
+    kind = "conflict"
 
 
 _ENGINES: dict[tuple[str, float], Engine] = {}
@@ -57,7 +71,11 @@ def engine_for(
             if engine.dialect.name == "sqlite":
                 _prepare_sqlite(engine, busy_timeout_s)
         except (exc.SQLAlchemyError, ValueError, OSError) as err:
-            raise StoreError(f"Cannot open the database {describe_url(url)}: {err}") from None
+            raise StoreError(
+                f"Cannot open the database {describe_url(url)}: {err}",
+                "unreachable",
+                reason=str(err),
+            ) from None
         try:
             prepare(engine)
         except StoreError:
@@ -78,7 +96,9 @@ def inserted_id(result: sa.CursorResult) -> int:
     """The primary key of the row an INSERT just made."""
     key = result.inserted_primary_key
     if key is None:
-        raise StoreError("The database did not say which row it created; nothing is certain.")
+        raise StoreError(
+            "The database did not say which row it created; nothing is certain.", "refused"
+        )
     return int(key[0])
 
 
@@ -138,29 +158,42 @@ def friendly_errors(engine: Engine) -> Iterator[None]:
     try:
         yield
     except exc.IntegrityError:
-        raise Conflict(f"The database {describe(engine)} refused conflicting data.") from None
+        raise Conflict(
+            f"The database {describe(engine)} refused conflicting data.", "conflict"
+        ) from None
     except exc.DBAPIError as err:
         log.warning("database error on %s", describe(engine), exc_info=True)
-        raise StoreError(_message(str(err.orig), describe(engine))) from None
+        raise _message(str(err.orig), describe(engine)) from None
     except (exc.SQLAlchemyError, OSError) as err:
         log.warning("database error on %s", describe(engine), exc_info=True)
-        raise StoreError(f"The database {describe(engine)} cannot be used: {err}") from None
+        raise StoreError(
+            f"The database {describe(engine)} cannot be used: {err}", "refused", reason=str(err)
+        ) from None
 
 
-def _message(reason: str, where: str) -> str:
+def _message(reason: str, where: str) -> StoreError:
     low = reason.lower()
     if "readonly" in low or "read-only" in low or "read only" in low:
-        return (
+        return StoreError(
             f"The database {where} is read-only, so nothing was saved. Whoever runs the app "
-            "must make the file and its folder writable."
+            "must make the file and its folder writable.",
+            "read_only",
         )
     if "locked" in low or "busy" in low or "lock timeout" in low:
-        return (
+        return StoreError(
             f"The database {where} stayed busy with other writers for too long; nothing was "
-            "saved. Please try again in a moment."
+            "saved. Please try again in a moment.",
+            "busy",
         )
     if "full" in low or "no space" in low:
-        return f"The database {where} is full (no space left on disk); nothing was saved."
+        return StoreError(
+            f"The database {where} is full (no space left on disk); nothing was saved.", "full"
+        )
+    first = reason.splitlines()[0] if reason else ""
     if "unable to open" in low or "could not connect" in low or "connection" in low:
-        return f"Cannot open or reach the database {where}: {reason.splitlines()[0]}"
-    return f"The database {where} refused the operation: {reason.splitlines()[0]}"
+        return StoreError(
+            f"Cannot open or reach the database {where}: {first}", "unreachable", reason=first
+        )
+    return StoreError(
+        f"The database {where} refused the operation: {first}", "refused", reason=first
+    )

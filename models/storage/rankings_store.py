@@ -27,6 +27,9 @@ from models.storage.schema import (
     AccessDenied,
     ClassClosed,
     ClassInfo,
+    LoginLocked,
+    Membership,
+    NicknameTaken,
     Round,
     StaleRound,
     StoredRanking,
@@ -42,6 +45,9 @@ __all__ = [
     "AccessDenied",
     "ClassClosed",
     "ClassInfo",
+    "LoginLocked",
+    "Membership",
+    "NicknameTaken",
     "RankingStore",
     "Round",
     "StaleRound",
@@ -88,9 +94,11 @@ class RankingStore(ClassStore):
             if student_id is not None:
                 student = conn.execute(sa.select(student_table).filter_by(id=student_id)).first()
                 if student is None:
-                    raise StoreError("Unknown student; please join the class again.")
+                    raise StoreError(
+                        "Unknown student; please join the class again.", "unknown_student"
+                    )
                 if class_code is not None and student.class_code != normalize_code(class_code):
-                    raise StoreError("This student belongs to another class.")
+                    raise StoreError("This student belongs to another class.", "other_class")
                 class_code = student.class_code
             if class_code is not None:
                 row = self._class_row(conn, class_code)

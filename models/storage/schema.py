@@ -21,17 +21,37 @@ from models.storage.database import StoreError
 class UnknownClass(StoreError):
     """No class has this code."""
 
+    kind = "unknown_class"
+
 
 class AccessDenied(StoreError):
     """Wrong instructor passcode; nothing was changed."""
+
+    kind = "passcode"
 
 
 class StaleRound(StoreError):
     """The ranked responses are not those of the round any more."""
 
+    kind = "stale_round"
+
 
 class ClassClosed(StoreError):
     """The instructor closed the class: no more joins or rankings."""
+
+    kind = "closed"
+
+
+class NicknameTaken(StoreError):
+    """Someone joined under this nickname; only their rejoin secret gets it back."""
+
+    kind = "nickname_taken"
+
+
+class LoginLocked(StoreError):
+    """Too many wrong passcodes in a row: the class refuses logins for a while."""
+
+    kind = "login_locked"
 
 
 metadata = sa.MetaData()
@@ -44,6 +64,8 @@ class_table = sa.Table(
     sa.Column("pass_hash", sa.LargeBinary(32), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),  # naive UTC, on every backend
     sa.Column("closed_at", sa.DateTime),
+    sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),  # in a row
+    sa.Column("locked_until", sa.DateTime),  # no logins before this (naive UTC)
 )
 student_table = sa.Table(
     "students",
@@ -52,6 +74,7 @@ student_table = sa.Table(
     sa.Column("class_code", sa.ForeignKey("classes.code"), nullable=False),
     sa.Column("nickname", sa.String(NICKNAME_MAX * 4), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("secret_hash", sa.LargeBinary(32)),  # SHA-256 of the rejoin secret
     sa.UniqueConstraint("class_code", "nickname"),
 )
 round_table = sa.Table(
@@ -94,6 +117,15 @@ class ClassInfo:
     @property
     def closed(self) -> bool:
         return self.closed_at is not None
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A student in a class: their id, nickname, and the secret that proves it is them."""
+
+    student_id: int
+    nickname: str
+    secret: str  # shown to the student once; only its hash is stored
 
 
 @dataclass(frozen=True)

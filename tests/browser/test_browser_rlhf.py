@@ -43,7 +43,7 @@ def test_student_ranking_reaches_the_instructor_dashboard(browser, server) -> No
     title = text_for("en", "page.rlhf.title")
     t_ctx, teacher, t_errors = _open(browser, f"{server}/{PAGES['rlhf']}?lang=en", title)
     _type(teacher, "rl_new_title", "Demo class")
-    _type(teacher, "rl_new_pass", "sesame")
+    _type(teacher, "rl_new_pass", "open sesame")
     _press(teacher, "rl_create")
     link = teacher.locator('[data-testid="stCode"]').first.inner_text()
     code = re.search(r"class=([A-Z0-9]{6})", link).group(1)

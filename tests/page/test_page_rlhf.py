@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app.i18n import text_for
+from app.ui.render import literal
 from models.preference.rankings import Ranking
+from models.storage.classes import ClassStore
 from models.storage.rankings_store import RankingStore
 from tests.support.apptest import ENTRY, TIMEOUT, ok, open_page
 
@@ -113,7 +116,7 @@ def test_stale_form_is_refused_and_nothing_is_stored(database: str) -> None:
 def test_instructor_and_student_share_a_class(lang: str, database: str) -> None:
     teacher = open_page("rlhf", lang)
     teacher.text_input(key="rl_new_title").input("Class 7b").run()
-    teacher.text_input(key="rl_new_pass").input("sesame").run()
+    teacher.text_input(key="rl_new_pass").input("open sesame").run()
     teacher.button(key="rl_create").click().run()
     ok(teacher)
     code = teacher.session_state["rl_instructor"]["code"]
@@ -133,7 +136,7 @@ def test_instructor_and_student_share_a_class(lang: str, database: str) -> None:
     student.text_input(key="rl_join_nick").input("<script>x</script>").run()
     student.button(key="rl_join").click().run()
     ok(student)
-    assert "&lt;script&gt;" in " ".join(m.value for m in student.markdown)
+    assert literal("<script>x</script>") in " ".join(m.value for m in student.markdown)
     assert student.session_state["rl_round"]["round_pk"] == db.current_rounds(code)[0].id
     rank_all(student, [3, 2, 1, 0])
     submit(student)
@@ -148,7 +151,7 @@ def test_instructor_and_student_share_a_class(lang: str, database: str) -> None:
 
 
 def test_wrong_passcode_and_unknown_code_are_refused(database: str) -> None:
-    code = RankingStore(database).create_class("right")
+    code = RankingStore(database).create_class("right passcode")
     at = open_page("rlhf")
     at.text_input(key="rl_login_code").input(code).run()
     at.text_input(key="rl_login_pass").input("wrong").run()
@@ -173,3 +176,99 @@ def test_read_only_database_gives_a_message_not_an_exception(tmp_path, monkeypat
     submit(at)
     assert at.error, "no message for a read-only database"
     assert RankingStore(f"sqlite:///{path}").count() == 1
+
+
+def _student(code: str, lang: str = "en", key: str | None = None) -> AppTest:
+    """A new browser on the RLHF page through the class link (``key``: with a rejoin key)."""
+    at = AppTest.from_file(ENTRY, default_timeout=TIMEOUT)
+    at.query_params.update({"class": code, "lang": lang} | ({"key": key} if key else {}))
+    at.run()
+    at.switch_page("../pages/rlhf.py").run()
+    ok(at)
+    return at
+
+
+def _join(at: AppTest, nickname: str, key: str = "") -> None:
+    at.text_input(key="rl_join_nick").input(nickname).run()
+    if key:
+        at.text_input(key="rl_join_key").input(key).run()
+    at.button(key="rl_join").click().run()
+    ok(at)
+
+
+def test_a_nickname_is_shown_as_plain_text_never_as_markdown(database: str) -> None:
+    code = RankingStore(database).create_class("open sesame")
+    at = _student(code)
+    _join(at, "![](http://127.0.0.1:9/)")
+    line = next(m.value for m in at.markdown if code in m.value)
+    assert "![](" not in line and literal("![](http://127.0.0.1:9/)") in line
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "ja"])
+def test_a_taken_nickname_needs_its_rejoin_key_and_a_reload_keeps_the_student(
+    lang: str, database: str
+) -> None:
+    db = RankingStore(database)
+    code = db.create_class("open sesame")
+    first = _student(code, lang)
+    _join(first, "Kim")
+    me = first.session_state["rl_class"]
+    assert [c.value for c in first.code] == [me["secret"]]  # the key, shown once to copy
+    assert first.query_params["key"] == me["secret"]  # and kept in the address
+
+    other = _student(code, lang)
+    _join(other, "Kim")  # someone else, without the key
+    assert "rl_class" not in other.session_state
+    assert [e.value for e in other.error] == [text_for(lang, "rlhf.store.nickname_taken")]
+    _join(other, "Kim", key=me["secret"])  # the same student on a second device
+    assert other.session_state["rl_class"]["student_id"] == me["student_id"]
+
+    reloaded = _student(code, lang, key=me["secret"])  # a reload: the URL brings them back
+    assert reloaded.session_state["rl_class"]["student_id"] == me["student_id"]
+    assert reloaded.code == [] or me["secret"] not in [c.value for c in reloaded.code]
+    assert list(db.per_student_counts(code)) == ["Kim"]
+
+
+def test_a_wrong_rejoin_key_in_the_address_is_dropped_with_a_message(database: str) -> None:
+    code = RankingStore(database).create_class("open sesame")
+    at = _student(code, key="not-a-key")
+    assert "rl_class" not in at.session_state
+    assert [e.value for e in at.error] == [text_for("en", "rlhf.store.bad_secret")]
+    assert "key" not in at.query_params
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "ja"])
+def test_bad_nicknames_are_refused_in_the_students_language(lang: str, database: str) -> None:
+    code = RankingStore(database).create_class("open sesame")
+    at = _student(code, lang)
+    _join(at, "\u200d")
+    assert [e.value for e in at.error] == [text_for(lang, "rlhf.store.nickname_letters")]
+    _join(at, "Max\u202egnp.exe")
+    assert [e.value for e in at.error] == [text_for(lang, "rlhf.store.nickname_bidi")]
+    assert "rl_class" not in at.session_state
+
+
+def test_guessing_the_passcode_locks_the_class_with_a_message(database: str, monkeypatch) -> None:
+    monkeypatch.setattr(ClassStore, "fail_delay_s", 0.0)
+    code = RankingStore(database).create_class("right passcode")
+    at = open_page("rlhf")
+    at.text_input(key="rl_login_code").input(code).run()
+    for i in range(5):
+        at.text_input(key="rl_login_pass").input(f"guess {i}").run()
+        at.button(key="rl_login").click().run()
+        ok(at)
+        assert [e.value for e in at.error] == [text_for("en", "rlhf.bad_passcode")]
+    at.text_input(key="rl_login_pass").input("right passcode").run()
+    at.button(key="rl_login").click().run()
+    ok(at)
+    assert "rl_instructor" not in at.session_state
+    assert at.error[0].value.startswith(text_for("en", "rlhf.store.login_locked", seconds=6)[:20])
+
+
+def test_a_short_passcode_is_refused_with_its_minimum(database: str) -> None:
+    at = open_page("rlhf", "de")
+    at.text_input(key="rl_new_pass").input("1234567").run()
+    at.button(key="rl_create").click().run()
+    ok(at)
+    assert "rl_instructor" not in at.session_state
+    assert [e.value for e in at.error] == [text_for("de", "rlhf.store.passcode_short", n=8)]

@@ -38,22 +38,20 @@ def rows(engine: sa.Engine) -> dict[str, list[tuple]]:
 
 def make_old_database(url: str, tmp_path: Path) -> dict[str, list[tuple]]:
     """The pre-migration database at ``url``: the committed SQLite file itself, or (PostgreSQL)
-    today's ``create_all`` without the new index, filled with that file's rows. Returns its rows."""
+    the tables that code made (revision 0001, which is them) filled with that file's rows.
+    Returns its rows."""
     old = sa.create_engine(f"sqlite:///{OLD_DB}")
     before = rows(old)
     if url.startswith("sqlite"):
         shutil.copy(OLD_DB, tmp_path / "g.sqlite")
         old.dispose()
         return before
-    then = sa.MetaData()
-    for table in metadata.tables.values():
-        table.to_metadata(then)
-    then.tables["rankings"].indexes = {
-        ix for ix in then.tables["rankings"].indexes if ix.name != "ix_rankings_round_pk"
-    }
     engine = sa.create_engine(url)
     with old.connect() as src, engine.begin() as dst:
-        then.create_all(dst)
+        command.upgrade(alembic_config(dst), "0001")  # the tables create_all made back then ...
+        dst.exec_driver_sql("DROP TABLE alembic_version")  # ... with no trace of Alembic
+        then = sa.MetaData()
+        then.reflect(dst)
         for name in TABLES:
             table = then.tables[name]
             dst.execute(table.insert(), [dict(r._mapping) for r in src.execute(table.select())])
@@ -81,7 +79,9 @@ def test_a_database_from_before_migrations_keeps_every_row(db_url, tmp_path):
     assert "ix_rankings_round_pk" not in index_names(sa.create_engine(db_url), "rankings")
 
     store = RankingStore(db_url)  # start-up migrates
-    assert rows(store.engine) == before
+    after = rows(store.engine)  # new columns come after the old ones
+    assert {t: [r[: len(before[t][0])] for r in after[t]] for t in TABLES} == before
+    assert [r[-2:] for r in after["classes"]] == [(0, None)]  # no failed logins, no lock
     assert "ix_rankings_round_pk" in index_names(store.engine, "rankings")
     with store.engine.connect() as conn:
         assert current_revision(conn) == head_revision()
@@ -90,7 +90,7 @@ def test_a_database_from_before_migrations_keeps_every_row(db_url, tmp_path):
     # and the app works on it: the old rankings read back, a new one is added after them
     code = before["classes"][0][0]
     assert [s.ranking.rater for s in store.rankings(code)] == ["Zoë", "山田"]
-    student = store.join(code, "Neu")
+    student = store.join(code, "Neu").student_id
     ranking = store.rankings(code)[0].ranking
     new_id = store.submit(ranking, student_id=student, round_pk=before["rounds"][0][0])
     assert new_id > max(r[0] for r in before["rankings"])
@@ -101,7 +101,7 @@ def test_a_new_database_gets_the_newest_schema(db_url):
     store = RankingStore(db_url)
     assert schema_differences(store.engine) == []
     with store.engine.connect() as conn:
-        assert current_revision(conn) == head_revision() == "0002"
+        assert current_revision(conn) == head_revision() == "0003"
 
 
 def test_migrations_go_down_and_up_again_without_losing_a_row(tmp_path):
@@ -111,6 +111,9 @@ def test_migrations_go_down_and_up_again_without_losing_a_row(tmp_path):
     with store.engine.begin() as conn:
         command.downgrade(alembic_config(conn), "0001")
     assert "ix_rankings_round_pk" not in index_names(store.engine, "rankings")
+    assert "secret_hash" not in {
+        c["name"] for c in sa.inspect(store.engine).get_columns("students")
+    }
     with store.engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
     assert rows(store.engine) == before and schema_differences(store.engine) == []
@@ -126,10 +129,10 @@ def test_start_up_writes_nothing_to_a_database_already_at_the_newest_revision(tm
     assert path.stat().st_mtime_ns == stamp
 
 
-@pytest.mark.parametrize("revision", ["0001"])
+@pytest.mark.parametrize("revision", ["0001", "0002"])
 def test_schema_of_each_older_revision_differs_from_schema_py(tmp_path, revision):
-    """The check above can fail: one revision back, the index is missing and it is seen."""
+    """The check above can fail: at an older revision, what is missing is seen."""
     engine = sa.create_engine(sqlite_url(tmp_path))
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), revision)
-    assert any("ix_rankings_round_pk" in str(d) for d in schema_differences(engine))
+    assert schema_differences(engine) != []

@@ -25,6 +25,8 @@ from models.storage.rankings_store import (
     CSV_COLUMNS,
     AccessDenied,
     ClassClosed,
+    LoginLocked,
+    NicknameTaken,
     RankingStore,
     StaleRound,
     UnknownClass,
@@ -111,7 +113,7 @@ def test_invalid_ranking_is_refused_and_nothing_written(tmp_path):
 
 def _submit_many(url: str, code: str, nickname: str, n: int) -> list[int]:
     store = RankingStore(url)
-    student = store.join(code, nickname)
+    student = store.join(code, nickname).student_id
     return [store.submit(ranking(i, nickname), student_id=student) for i in range(n)]
 
 
@@ -149,9 +151,12 @@ def test_class_flow(db_url):
     assert (info.code, info.title, info.closed) == (code, "RLHF, 3rd period", False)
     assert store.verify_passcode(code, PASS) and not store.verify_passcode(code, PASS + " ")
 
-    zoe = store.join(code, "  Zoë 🐈 ")
-    assert store.join(code.lower(), "Zoë 🐈") == zoe  # rejoining after a reload: same student
-    assert store.join(code, "<b>Max</b>") != zoe  # stored raw; the page escapes it
+    joined = store.join(code, "  Zoë 🐈 ")
+    zoe = joined.student_id
+    # rejoining after a reload, or on another device, with the secret: the same student
+    assert store.join(code.lower(), "Zoë 🐈", joined.secret).student_id == zoe
+    assert store.rejoin(code, joined.secret) == joined
+    assert store.join(code, "<b>Max</b>").student_id != zoe  # stored raw; shown as plain text
     assert list(store.per_student_counts(code)) == ["Zoë 🐈", "<b>Max</b>"]
 
     store.submit(ranking(1, "Zoë 🐈"), class_code=code, student_id=zoe, lang="de")
@@ -161,14 +166,114 @@ def test_class_flow(db_url):
     assert store.count() == 0  # the solo pool is separate from the class
 
 
-@pytest.mark.parametrize("nickname", ["", "   ", "x" * 25, "two\nlines", "tab\there", "bell\x07"])
+BAD_NICKNAMES = {
+    "": "nickname_empty",
+    "   ": "nickname_empty",
+    "x" * 25: "nickname_long",
+    "two\nlines": "nickname_control",
+    "tab\there": "nickname_control",
+    "bell\x07": "nickname_control",
+    "\u200d": "nickname_letters",  # a zero-width joiner alone
+    "\u0301": "nickname_letters",  # a lone combining accent
+    "🐈‍⬛": "nickname_letters",  # no letter or digit to tell it by
+    "Max\u202egnp.exe": "nickname_bidi",  # a right-to-left override
+    "\u2067Zoë": "nickname_bidi",
+}
+
+
+@pytest.mark.parametrize("nickname", BAD_NICKNAMES)
 def test_bad_nickname_is_refused_with_a_message(tmp_path, nickname):
     store = RankingStore(sqlite_url(tmp_path))
     code = store.create_class(PASS)
     with pytest.raises(StoreError) as err:
         store.join(code, nickname)
-    assert "nickname" in str(err.value)
+    assert "nickname" in str(err.value) and err.value.code == BAD_NICKNAMES[nickname]
     assert store.per_student_counts(code) == {}
+
+
+def test_nicknames_are_normalised_so_one_name_is_one_student(tmp_path):
+    store = RankingStore(sqlite_url(tmp_path))
+    code = store.create_class(PASS)
+    composed = store.join(code, "Zo\u00eb")
+    with pytest.raises(NicknameTaken):
+        store.join(code, "Zoe\u0308")  # the same name, typed as e + combining diaeresis
+    assert store.join(code, "Zoe\u0308", composed.secret).student_id == composed.student_id
+    assert store.join(code, "👩🏽‍🚀 Ana").nickname == "👩🏽‍🚀 Ana"  # emoji with a letter
+
+
+def test_a_nickname_in_use_needs_its_rejoin_secret(tmp_path):
+    store = RankingStore(sqlite_url(tmp_path))
+    code = store.create_class(PASS)
+    max_ = store.join(code, "Max")
+    for secret in (None, "", "guess", store.join(code, "Mia").secret):
+        with pytest.raises(NicknameTaken) as err:
+            store.join(code, "Max", secret)
+        assert err.value.code == "nickname_taken"
+    with pytest.raises(StoreError, match="rejoin key"):
+        store.rejoin(code, "guess")
+    assert store.rejoin(code, f" {max_.secret} ").student_id == max_.student_id
+    assert list(store.per_student_counts(code)) == ["Max", "Mia"]
+    stored = store.engine.connect().exec_driver_sql("SELECT secret_hash FROM students").all()
+    assert all(max_.secret.encode() not in bytes(h) for (h,) in stored)  # only a hash is kept
+
+
+def test_simultaneous_joins_under_one_name_make_one_student_and_tell_the_rest(tmp_path):
+    url = sqlite_url(tmp_path)
+    code = RankingStore(url).create_class(PASS)
+
+    def join() -> str:
+        try:
+            return f"joined {RankingStore(url).join(code, 'Max').student_id}"
+        except NicknameTaken:
+            return "taken"
+
+    with ThreadPoolExecutor(10) as pool:
+        outcomes = list(pool.map(lambda _: join(), range(10)))
+    assert sum(o.startswith("joined") for o in outcomes) == 1
+    assert outcomes.count("taken") == 9
+
+
+def test_a_student_from_before_rejoin_secrets_receives_one(tmp_path):
+    store = RankingStore(sqlite_url(tmp_path))
+    code = store.create_class(PASS)
+    old = store.join(code, "Max")
+    with store.engine.begin() as conn:  # as the app before revision 0003 left it
+        conn.exec_driver_sql("UPDATE students SET secret_hash = NULL")
+    again = store.join(code, "Max")
+    assert again.student_id == old.student_id and again.secret != old.secret
+    with pytest.raises(NicknameTaken):
+        store.join(code, "Max")
+
+
+# ----------------------------------------------------------------------------- passcodes
+
+
+def test_a_new_class_needs_an_eight_character_passcode(tmp_path):
+    store = RankingStore(sqlite_url(tmp_path))
+    with pytest.raises(StoreError) as err:
+        store.create_class("1234567")
+    assert (err.value.code, err.value.params) == ("passcode_short", {"n": 8})
+    assert store.create_class("12345678")
+
+
+def test_wrong_passcodes_are_slowed_and_then_locked(tmp_path, monkeypatch):
+    store = RankingStore(sqlite_url(tmp_path))
+    code = store.create_class(PASS)
+    slept: list[float] = []
+    monkeypatch.setattr("models.storage.classes.time.sleep", slept.append)
+    assert [store.verify_passcode(code, f"guess {i}") for i in range(4)] == [False] * 4
+    assert slept == [store.fail_delay_s] * 4 and store.fail_delay_s >= 1
+    assert store.verify_passcode(code, PASS)  # the right one resets the count
+    for i in range(5):
+        assert not store.verify_passcode(code, f"guess {i}")
+    with pytest.raises(LoginLocked) as err:
+        store.verify_passcode(code, PASS)  # locked: even the right passcode waits
+    assert err.value.code == "login_locked" and 0 < err.value.params["seconds"] <= 60
+    other = store.create_class(PASS)
+    assert store.verify_passcode(other, PASS)  # per class
+    with store.engine.begin() as conn:  # a minute later
+        conn.exec_driver_sql("UPDATE classes SET locked_until = '2000-01-01 00:00:00'")
+    assert store.verify_passcode(code, PASS)
 
 
 def test_unknown_class(tmp_path):
@@ -216,7 +321,7 @@ def test_wrong_passcode_changes_nothing(tmp_path):
 def test_closed_class_refuses_joins_rounds_and_submits(tmp_path):
     store = RankingStore(sqlite_url(tmp_path))
     code = store.create_class(PASS)
-    max_ = store.join(code, "Max")
+    max_ = store.join(code, "Max").student_id
     store.submit(ranking(), student_id=max_)
     store.close_class(code, PASS)
     assert store.class_info(code).closed
@@ -233,7 +338,7 @@ def test_closed_class_refuses_joins_rounds_and_submits(tmp_path):
 def test_archive_hides_rankings_but_keeps_them(tmp_path):
     store = RankingStore(sqlite_url(tmp_path))
     code = store.create_class(PASS)
-    max_ = store.join(code, "Max")
+    max_ = store.join(code, "Max").student_id
     for i in range(3):
         store.submit(ranking(i), student_id=max_)
     solo = store.submit(ranking(9))
@@ -250,7 +355,7 @@ def test_archive_hides_rankings_but_keeps_them(tmp_path):
 def test_submit_checks_the_student_belongs_to_the_class(tmp_path):
     store = RankingStore(sqlite_url(tmp_path))
     a, b = store.create_class(PASS), store.create_class(PASS)
-    max_ = store.join(a, "Max")
+    max_ = store.join(a, "Max").student_id
     with pytest.raises(StoreError, match="another class"):
         store.submit(ranking(), class_code=b, student_id=max_)
     with pytest.raises(StoreError, match="Unknown student"):
@@ -376,7 +481,7 @@ def test_unreachable_database_gives_a_store_error(tmp_path, url):
 def test_agreement_and_disputed_pairs_by_hand(tmp_path):
     store = RankingStore(sqlite_url(tmp_path))
     code = store.create_class(PASS)
-    a, b, c, d = (store.join(code, n) for n in "ABCD")
+    a, b, c, d = (store.join(code, n).student_id for n in "ABCD")
     xyz, uv = ("x", "y", "z"), ("u", "v")
 
     def rank(student: int, responses: tuple[str, ...], order) -> None:
@@ -418,7 +523,7 @@ def test_export_jsonl_and_csv_parse_back(tmp_path):
     store = RankingStore(sqlite_url(tmp_path))
     code = store.create_class(PASS)
     nick = 'Zoë, "the" <b>'
-    zoe = store.join(code, nick)
+    zoe = store.join(code, nick).student_id
     given = [
         Ranking("p1", tuple(TRICKY[:4]), ((2,), (0,), (3,), (1,))),
         Ranking(TRICKY[4], ("a", "b", "c"), ((0, 1), (2,)), all_bad=True),
