@@ -69,10 +69,11 @@ test: install-dev system-deps js-deps lint
 bench: install-dev system-deps
 	$(BIN)/python -m bench
 
-## Retrain the shipped checkpoint (see its MODEL_CARD.md for the exact command used).
+## Retrain the shipped checkpoint (its training.json and model card README.md record the command).
 checkpoint: install
-	$(BIN)/python -m models.training --preset small --corpus tiny-stories --out models/checkpoints/tiny-stories \
-		--n-chars 12000000 --steps 1600 --lr 2e-3 --batch-size 16 --warmup-steps 100 --eval-every 200 --save-every 200
+	$(BIN)/python -m models.training --preset small-llama --corpus tiny-stories --lang-tags \
+		--n-chars 24000000 --steps 3000 --lr 2e-3 --batch-size 16 --warmup-steps 100 \
+		--eval-every 250 --save-every 250 --threads 2 --out models/checkpoints/tiny-stories
 
 clean:
 	rm -rf $(VENV) node_modules test-output .pytest_cache .ruff_cache .mypy_cache

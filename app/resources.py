@@ -43,7 +43,7 @@ MODEL_PATH_KEY = "model_path"  # session_state: folder of the model the sidebar 
 MODEL_ENV = "GLASSBOX_MODEL"  # environment override of the default checkpoint folder
 THREADS_ENV = "GLASSBOX_TORCH_THREADS"  # torch threads per process (default 1, see below)
 TRAIN_COMMAND = (
-    "python -m models.training --preset small --corpus tiny-stories "
+    "python -m models.training --preset small-llama --corpus tiny-stories "
     "--out models/checkpoints/tiny-stories"
 )
 

@@ -159,7 +159,7 @@ def load_model(
     if not (path / "config.json").is_file():
         raise FileNotFoundError(
             f"no Hugging Face model at {path} (expected config.json there); "
-            "train one with: python -m models.training --preset small --corpus tiny-stories --out DIR"
+            "train one with: python -m models.training --preset small-llama --corpus tiny-stories --out DIR"
         )
     device = torch.device(device) if device is not None else pick_device()
     tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)

@@ -3,7 +3,7 @@
 Progress comes out of ``Trainer.run()`` as a generator of ``TrainEvent``s, so a page can
 redraw after each one and stop whenever it likes; the CLI prints them with a progress bar.
 
-    python -m models.training --preset small --corpus tiny-stories --out DIR
+    python -m models.training --preset small-llama --corpus tiny-stories --out DIR
 """
 
 from __future__ import annotations
