@@ -73,15 +73,13 @@ def rlhf_update(
         ]  # P × K, grouped by prompt
         seqs = [(s.prompt_ids, s.ids) for s in samples]
         with torch.no_grad():
+            k = samples_per_prompt  # group j is samples[j·K : (j+1)·K], even if a prompt repeats
             reward = torch.tensor(
                 [
                     r
-                    for p in chosen
+                    for j, p in enumerate(chosen)
                     for r in reward_model.score(
-                        tokenizer,
-                        p,
-                        [s.text for s in samples if s.prompt == p][:samples_per_prompt],
-                        lang,
+                        tokenizer, p, [s.text for s in samples[j * k : (j + 1) * k]], lang
                     )
                 ]
             )  # (P·K,)

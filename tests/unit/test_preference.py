@@ -272,3 +272,29 @@ def test_encode_pair_ends_both_with_eos(shipped) -> None:
     (p1, c), (p2, r) = encode_pair(shipped.tokenizer, Pair("Tom ran.", "He fell.", "He won."))
     eos = shipped.tokenizer.eos_token_id
     assert p1 == p2 and c[-1] == eos and r[-1] == eos
+
+
+def test_rlhf_scores_each_group_of_a_repeated_prompt_with_its_own_samples(tiny_lm) -> None:
+    """Two draws of the same prompt in one step: each group is scored on its own samples (a
+    lookup by prompt text once gave the second group the first group's rewards)."""
+    scored: list[list[str]] = []
+
+    class Recorder:
+        def score(self, tokenizer, prompt, responses, lang=None) -> list[float]:
+            scored.append(list(responses))
+            return [float(len(r)) for r in responses]
+
+    policy = copy.deepcopy(tiny_lm.model)
+    list(
+        rlhf_update(
+            policy,
+            tiny_lm.model,
+            Recorder(),  # type: ignore[arg-type]
+            tiny_lm.tokenizer,
+            ["Once"],  # one prompt: every step draws it twice
+            steps=1,
+            samples_per_prompt=4,
+            max_new_tokens=6,
+        )
+    )
+    assert len(scored) == 2 and scored[0] != scored[1]
