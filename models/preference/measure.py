@@ -11,6 +11,7 @@ import torch
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from models.model.inputs import prompt_ids
+from models.model.loading import context_length
 from models.preference.rater import trait_share
 from models.preference.responses import SHOW_TEMPERATURE, Sample, sample_responses
 
@@ -48,7 +49,8 @@ def next_token_shift(
     lang: str | None = None,
 ) -> list[tuple[str, float, float]]:
     """(token text, p before, p after) for the union of both models' top-``k`` next tokens."""
-    ids = torch.tensor([prompt_ids(tokenizer, prompt, lang)])  # (1, T)
+    ctx = min(context_length(reference), context_length(policy))
+    ids = torch.tensor([prompt_ids(tokenizer, prompt, lang)[-ctx:]])  # (1, T ≤ ctx): its end
 
     def probs(m: PreTrainedModel) -> torch.Tensor:
         was = m.training

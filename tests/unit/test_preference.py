@@ -19,7 +19,7 @@ from models.preference.losses import (
     kl_estimate,
     policy_gradient_loss,
 )
-from models.preference.measure import trait_rate
+from models.preference.measure import next_token_shift, trait_rate
 from models.preference.prompts import story_prompts
 from models.preference.rankings import Pair, Ranking, RankingError
 from models.preference.rater import SimulatedRater, has_trait, trait_score
@@ -298,3 +298,10 @@ def test_rlhf_scores_each_group_of_a_repeated_prompt_with_its_own_samples(tiny_l
         )
     )
     assert len(scored) == 2 and scored[0] != scored[1]
+
+
+def test_next_token_shift_reads_only_the_end_of_a_prompt_past_the_context(tiny_lm) -> None:
+    """100 000 characters in the "telling prompt" field: the end that fits is read, no
+    IndexError from a position table of 32 (tiny_lm is a GPT-2 with learned positions)."""
+    rows = next_token_shift(tiny_lm.model, tiny_lm.model, tiny_lm.tokenizer, "a " * 50_000)
+    assert rows and all(before == pytest.approx(after) for _, before, after in rows)
