@@ -133,9 +133,35 @@ def dashboard(db: RankingStore, lm: LoadedModel, lang: str) -> None:
             total = db.count(code)
             agree = db.agreement(code)
             disputed = db.disputed_pairs(code, 3)
+            jsonl = db.export_jsonl(code, ins["passcode"])
+            csv = db.export_csv(code, ins["passcode"])
+        except AccessDenied:
+            st.error(t("rlhf.bad_passcode"))
+            return
         except StoreError as exc:
             st.error(store_error_text(exc))
             return
+        # The exports are read with the figures, in this refresh: what is downloaded is what
+        # the dashboard shows, never the data of the last full run of the page.
+        e1, e2 = st.columns(2)
+        e1.download_button(
+            t("rlhf.export_jsonl"),
+            jsonl,
+            f"glassbox-{code}-pairs.jsonl",
+            "application/jsonl",
+            key="rl_export_jsonl",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+        e2.download_button(
+            t("rlhf.export_csv"),
+            csv,
+            f"glassbox-{code}-rankings.csv",
+            "text/csv",
+            key="rl_export_csv",
+            on_click="ignore",
+            icon=":material/download:",
+        )
         m1, m2, m3, m4 = st.columns(4)
         m1.metric(t("rlhf.dash_total"), total)
         m2.metric(t("rlhf.dash_students"), len(counts))
@@ -169,32 +195,7 @@ def dashboard(db: RankingStore, lm: LoadedModel, lang: str) -> None:
                         show_response(d.b)
 
     live()
-    e1, e2, e3, e4 = st.columns(4)
-    try:
-        jsonl = db.export_jsonl(code, ins["passcode"])
-        csv = db.export_csv(code, ins["passcode"])
-    except AccessDenied:
-        st.error(t("rlhf.bad_passcode"))
-        return
-    except StoreError as exc:
-        st.error(store_error_text(exc))
-        return
-    e1.download_button(
-        t("rlhf.export_jsonl"),
-        jsonl,
-        f"glassbox-{code}-pairs.jsonl",
-        "application/jsonl",
-        key="rl_export_jsonl",
-        icon=":material/download:",
-    )
-    e2.download_button(
-        t("rlhf.export_csv"),
-        csv,
-        f"glassbox-{code}-rankings.csv",
-        "text/csv",
-        key="rl_export_csv",
-        icon=":material/download:",
-    )
+    e3, e4 = st.columns(2)
     if e3.button(t("rlhf.archive"), key="rl_archive", icon=":material/archive:"):
         if _guarded(db.archive_all, code, ins["passcode"]):
             flash("info", t("rlhf.archived"))

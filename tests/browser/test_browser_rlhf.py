@@ -1,13 +1,16 @@
 """The RLHF page in a real headless Chromium, two browser contexts on one server and database:
 the instructor opens a class and publishes a round; a student joins through the link, ranks by
-keyboard alone and submits; the ranking appears on the instructor's live dashboard.
+keyboard alone and submits; the ranking appears on the instructor's live dashboard, and the
+first export downloaded there holds it.
 
 Screenshots land in ``test-output/screenshots/rlhf-*.png``.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -73,6 +76,12 @@ def test_student_ranking_reaches_the_instructor_dashboard(browser, server) -> No
     metric = teacher.locator('[data-testid="stMetricValue"]').first
     expect(metric).to_have_text("1", timeout=20_000)  # the dashboard refreshes itself
     screenshot(teacher, "rlhf-instructor")
+    # The ranking reached the teacher only through the live refresh, never a full run of the
+    # page: the first download must still hold its 6 pairs.
+    with teacher.expect_download() as download:
+        teacher.locator('.st-key-rl_export_jsonl [data-testid^="stBaseButton"]').first.click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 6 and all(json.loads(line)["prompt"] for line in lines)
     for errors in (t_errors, s_errors):
         assert not errors, errors
     assert teacher.locator('[data-testid="stException"]').count() == 0
