@@ -18,11 +18,11 @@ from app.ui.render import escape_text, literal
 from app.views.rlhf_state import (
     ALL_BAD,
     CLASS,
+    EDITOR_MSG,
     ITEMS,
     MINE,
     ROUND,
     TIED,
-    flash,
     rater_id,
     show_response,
     store_error_text,
@@ -87,16 +87,33 @@ def _remove(i: int) -> None:
         st.session_state[TIED].remove(i)
 
 
+def _say(kind: str, text: str) -> None:
+    """What became of a submit, shown in the editor on its next run, which may be a run of the
+    editor's fragment alone: a page-level message would wait for the next full run while the
+    previous "stored" stayed on screen."""
+    st.session_state[EDITOR_MSG] = (kind, text)
+
+
+def _said(where: str) -> None:
+    """Show the editor's message: a success above the next round, anything else right under
+    the submit button the student just pressed."""
+    kind, text = st.session_state.get(EDITOR_MSG, (None, None))
+    if kind and (kind == "success") == (where == "top"):
+        del st.session_state[EDITOR_MSG]
+        getattr(st, kind)(text)
+
+
 def submit_ranking(db: RankingStore, shown: str, lang: str) -> None:
-    """Store the ranking being edited; refuses a stale or incomplete form, writes nothing then."""
+    """Store the ranking being edited; refuses a stale or incomplete form, writes nothing then.
+    Every outcome is said inside the editor (``_say``), and a refused ranking stays in it."""
     rnd = st.session_state.get(ROUND)
     if rnd is None or rnd["fingerprint"] != shown:
-        flash("warning", t("rlhf.stale"))
+        _say("warning", t("rlhf.stale"))
         return
     items, k = st.session_state[ITEMS], len(rnd["responses"])
     all_bad = bool(st.session_state.get(ALL_BAD))
     if len(items) != k and not all_bad:
-        flash("warning", t("rlhf.incomplete", k=k, n=k - len(items)))
+        _say("warning", t("rlhf.incomplete", k=k, n=k - len(items)))
         return
     cls = st.session_state.get(CLASS)
     try:
@@ -116,13 +133,13 @@ def submit_ranking(db: RankingStore, shown: str, lang: str) -> None:
             lang=lang,
         )
     except StoreError as exc:
-        flash("error", store_error_text(exc))
+        _say("error", store_error_text(exc))
         return
     except ValueError as exc:
-        flash("error", literal(str(exc)))
+        _say("error", literal(str(exc)))
         return
     st.session_state.setdefault(MINE, []).append(ranking)
-    flash("success", t("rlhf.stored", id=pk, pairs=len(ranking.pairs())))
+    _say("success", t("rlhf.stored", id=pk, pairs=len(ranking.pairs())))
     st.session_state.pop(ROUND, None)  # the next prompt is drawn on the next run
 
 
@@ -150,6 +167,7 @@ def ranking_editor(db: RankingStore) -> None:
     if rnd is None:  # just submitted: the page (not only this fragment) draws the next round
         st.rerun(scope="app")
     responses, items, tied = rnd["responses"], st.session_state[ITEMS], st.session_state[TIED]
+    _said("top")
     if items:
         st.html(icon_only_css(len(responses)))
     st.markdown(f"**{t('rlhf.prompt')}**")
@@ -226,3 +244,4 @@ def ranking_editor(db: RankingStore) -> None:
         disabled=not complete,
         icon=":material/how_to_vote:",
     )
+    _said("below")

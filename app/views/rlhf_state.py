@@ -43,6 +43,7 @@ JOBS = {"rm": "rl_rm_job", "dpo": "rl_dpo_job", "rlhf": "rl_rlhf_job"}
 CLASS = "rl_class"  # {"code", "student_id", "nickname"} when joined as a student
 INSTRUCTOR = "rl_instructor"  # {"code", "passcode"} when the dashboard is open
 MSG = "rl_msg"  # (kind, text) to show once after a callback
+EDITOR_MSG = "rl_editor_msg"  # (kind, text): what became of the last submit, shown in the editor
 SEED = "rl_seed"  # the next sampling seed of this session
 
 

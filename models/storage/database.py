@@ -127,8 +127,10 @@ def _prepare_sqlite(engine: Engine, busy_timeout_s: float) -> None:
     once with "database is locked" when another connection wrote in between, without waiting.
     """
     db = engine.url.database
-    if db and db != ":memory:" and not db.startswith("file:"):
-        Path(db).parent.mkdir(parents=True, exist_ok=True)
+    path = Path(db) if db and db != ":memory:" and not db.startswith("file:") else None
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    opened: list[tuple[int, int]] = []  # the file's (device, inode) once a connection made it
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:
@@ -138,9 +140,27 @@ def _prepare_sqlite(engine: Engine, busy_timeout_s: float) -> None:
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute("PRAGMA journal_mode = WAL")
         cur.close()
+        if path is not None and not opened:
+            st = path.stat()
+            opened.append((st.st_dev, st.st_ino))
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        # Open connections keep writing into a deleted file, where nothing survives a restart:
+        # refuse instead, every transaction, when the file is gone or another took its place.
+        if path is not None and opened:
+            try:
+                st = path.stat()
+                same = (st.st_dev, st.st_ino) == opened[0]
+            except OSError:
+                same = False
+            if not same:
+                raise StoreError(
+                    f"The database file {path} was deleted or replaced while the app was "
+                    "running, so nothing was saved. Whoever runs the app must restore the file "
+                    "or restart the app.",
+                    "missing",
+                )
         mode = "IMMEDIATE" if conn.get_execution_options().get("glassbox_write") else "DEFERRED"
         conn.exec_driver_sql(f"BEGIN {mode}")
 

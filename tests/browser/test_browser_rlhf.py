@@ -88,3 +88,44 @@ def test_student_ranking_reaches_the_instructor_dashboard(browser, server) -> No
     assert student.locator('[data-testid="stException"]').count() == 0
     t_ctx.close()
     s_ctx.close()
+
+
+def test_a_submit_after_the_class_closed_is_refused_in_the_editor(browser, server) -> None:
+    """The submit runs in the editor's fragment: its refusal must show there at once, not wait
+    for a full run of the page while the previous "Stored ranking" stays on screen."""
+    title = text_for("en", "page.rlhf.title")
+    t_ctx, teacher, _ = _open(browser, f"{server}/{PAGES['rlhf']}?lang=en", title)
+    _type(teacher, "rl_new_pass", "open sesame")
+    _press(teacher, "rl_create")
+    link = teacher.locator('[data-testid="stCode"]').first.inner_text()
+    code = re.search(r"class=([A-Z0-9]{6})", link).group(1)
+    _press(teacher, "rl_publish")
+    expect(teacher.get_by_text(text_for("en", "rlhf.published", n=3))).to_be_visible()
+
+    s_ctx, student, s_errors = _open(
+        browser, f"{server}/{PAGES['rlhf']}?lang=en&class={code}", title
+    )
+    _type(student, "rl_join_nick", "Lee")
+    _press(student, "rl_join")
+    submit = student.locator('[class*="st-key-rl_submit_"] [data-testid^="stBaseButton"]').first
+    stored = student.get_by_text(re.compile(r"Stored ranking #\d+"))
+    for round_no in (1, 2):  # the first round is stored; the second is ranked, not yet sent
+        for i in (0, 1, 2, 3):
+            _press(student, f"rl_pick_{i}")
+        if round_no == 1:
+            with rerun(student):
+                submit.click()
+            expect(stored).to_be_visible()
+    expect(stored).to_have_count(0)  # ranking the next round replaced the confirmation
+    with rerun(teacher):
+        teacher.locator('.st-key-rl_close [data-testid^="stBaseButton"]').first.click()
+    # the dashboard also refreshes itself: wait for the close itself, not just for a run
+    expect(teacher.get_by_text(text_for("en", "rlhf.closed", code=code))).to_be_visible()
+
+    with rerun(student):
+        submit.click()
+    expect(student.get_by_text(text_for("en", "rlhf.store.closed"))).to_be_visible()
+    expect(stored).to_have_count(0)
+    assert not s_errors and student.locator('[data-testid="stException"]').count() == 0
+    t_ctx.close()
+    s_ctx.close()

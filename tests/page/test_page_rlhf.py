@@ -272,3 +272,36 @@ def test_a_short_passcode_is_refused_with_its_minimum(database: str) -> None:
     ok(at)
     assert "rl_instructor" not in at.session_state
     assert [e.value for e in at.error] == [text_for("de", "rlhf.store.passcode_short", n=8)]
+
+
+def _student_in_class(database: str, lang: str = "en") -> tuple[RankingStore, str, AppTest]:
+    """A class with a published round and a joined student who ranked it, not yet submitted."""
+    db = RankingStore(database)
+    code = db.create_class("open sesame")
+    db.publish_round(code, "open sesame", "Once upon a time", ["a", "b", "c", "d"], lang=lang)
+    at = _student(code, lang)
+    _join(at, "Kim")
+    rank_all(at, [3, 2, 1, 0])
+    return db, code, at
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "ja"])
+def test_a_closed_class_refuses_a_submit_where_the_student_looks_and_keeps_the_ranking(
+    lang: str, database: str
+) -> None:
+    db, code, at = _student_in_class(database, lang)
+    db.close_class(code, "open sesame")  # the instructor, meanwhile
+    submit(at)
+    assert [e.value for e in at.error] == [text_for(lang, "rlhf.store.closed")]
+    assert not at.success, "a stale confirmation is still on screen"
+    assert at.session_state["rl_items"] == [3, 2, 1, 0]  # kept for a retry
+    assert db.count(code) == 0
+
+
+def test_a_deleted_database_file_is_reported_not_confirmed(database: str, tmp_path) -> None:
+    db, code, at = _student_in_class(database)
+    for suffix in ("", "-wal", "-shm"):
+        (tmp_path / f"rankings.sqlite{suffix}").unlink(missing_ok=True)
+    submit(at)
+    assert [e.value for e in at.error] == [text_for("en", "rlhf.store.missing")]
+    assert not at.success and at.session_state["rl_items"] == [3, 2, 1, 0]

@@ -15,6 +15,7 @@ import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event
@@ -440,6 +441,28 @@ def test_locked_database_gives_a_store_error_after_the_timeout(tmp_path):
     assert store.count() == 1
     impatient.submit(ranking(2))
     assert store.count() == 2
+
+
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_a_database_file_deleted_or_replaced_under_the_app_is_never_written(tmp_path, how):
+    """Open connections would write into the deleted file, where a restart finds nothing: the
+    store refuses every transaction instead, with a message, until the app is restarted."""
+    url = sqlite_url(tmp_path)
+    store = RankingStore(url)
+    store.submit(ranking(0))
+    path = tmp_path / "g.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if how == "replaced":
+        other = RankingStore(sqlite_url(tmp_path, "other.sqlite"))
+        other.engine.dispose()
+        (tmp_path / "other.sqlite").rename(path)
+    for call in (lambda: store.submit(ranking(1)), store.count):
+        with pytest.raises(StoreError) as err:
+            call()
+        assert err.value.code == "missing" and "restart" in str(err.value)
+    if how == "replaced":
+        assert sqlite3.connect(path).execute("SELECT count(*) FROM rankings").fetchone() == (0,)
 
 
 def test_full_disk_gives_a_store_error(tmp_path):
