@@ -15,7 +15,7 @@ import streamlit as st
 from app.i18n import t
 from app.ui.render import literal
 from app.views.rlhf_state import CLASS, INSTRUCTOR, ROUND, flash, set_round, store_error_text
-from models.storage.checks import NICKNAME_MAX, PASSCODE_MIN
+from models.storage.checks import NICKNAME_MAX, PASSCODE_MIN, TITLE_MAX
 from models.storage.rankings_store import Membership, RankingStore, StoreError, UnknownClass
 
 KEY_PARAM = "key"  # ?key=…: the student's rejoin key, so a reload keeps who they are
@@ -80,15 +80,11 @@ def join_form(db: RankingStore) -> None:
         return
     st.markdown(f"**{t('rlhf.class_join_title')}**")
     c1, c2, c3, c4 = st.columns([2, 3, 2, 1.4], vertical_alignment="bottom")
-    code = c1.text_input(
-        t("rlhf.class_code"), st.query_params.get("class", ""), key="rl_join_code", max_chars=12
-    )
+    code = c1.text_input(t("rlhf.class_code"), st.query_params.get("class", ""), key="rl_join_code")
     nick = c2.text_input(
-        t("rlhf.nickname"), key="rl_join_nick", max_chars=NICKNAME_MAX, help=t("rlhf.nickname_help")
+        t("rlhf.nickname"), key="rl_join_nick", help=t("rlhf.nickname_help", n=NICKNAME_MAX)
     )
-    key = c3.text_input(
-        t("rlhf.rejoin_key"), key="rl_join_key", max_chars=32, help=t("rlhf.rejoin_key_help")
-    )
+    key = c3.text_input(t("rlhf.rejoin_key"), key="rl_join_key", help=t("rlhf.rejoin_key_help"))
     c4.button(
         t("rlhf.join"),
         key="rl_join",
@@ -151,7 +147,9 @@ def instructor_forms(db: RankingStore) -> None:
     a, b = st.columns(2)
     with a, st.container(border=True):
         st.markdown(t("rlhf.create_class"))
-        title = st.text_input(t("rlhf.class_title"), key="rl_new_title", max_chars=60)
+        title = st.text_input(
+            t("rlhf.class_title"), key="rl_new_title", help=t("rlhf.class_title_help", n=TITLE_MAX)
+        )
         pw = st.text_input(
             t("rlhf.passcode"),
             type="password",
@@ -166,7 +164,7 @@ def instructor_forms(db: RankingStore) -> None:
         )
     with b, st.container(border=True):
         st.markdown(t("rlhf.instructor_login"))
-        code = st.text_input(t("rlhf.class_code"), key="rl_login_code", max_chars=12)
+        code = st.text_input(t("rlhf.class_code"), key="rl_login_code")
         pw2 = st.text_input(t("rlhf.passcode"), type="password", key="rl_login_pass")
         st.button(
             t("rlhf.login"),

@@ -5,6 +5,7 @@ Every corpus is a list of documents; the trainer joins them with the end-of-text
 
 from __future__ import annotations
 
+import codecs
 import importlib.util
 import re
 from functools import cache
@@ -72,25 +73,62 @@ def shakespeare_text(n_chars: int | None = 1_000_000) -> str:
     return text if n_chars is None else text[:n_chars]
 
 
+# Byte-order marks, longest first (UTF-32 LE starts like UTF-16 LE).
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _encoding_of(raw: bytes) -> tuple[str, bytes]:
+    """The encoding of a text file and its bytes without a byte-order mark: a BOM says it; a
+    file without one whose every other byte is NUL is UTF-16 (Windows' "Unicode" text, mostly
+    Latin letters); anything else is read as UTF-8.
+
+    >>> _encoding_of("hé".encode("utf-16"))[0], _encoding_of("hé".encode("utf-16-be"))[0]
+    ('utf-16-le', 'utf-16-be')
+    """
+    for bom, encoding in BOMS:
+        if raw.startswith(bom):
+            return encoding, raw[len(bom) :]
+    if len(raw) >= 4 and len(raw) % 2 == 0:
+        even, odd = raw[0::2], raw[1::2]
+        if odd.count(0) > 0.4 * len(odd) and not even.count(0):
+            return "utf-16-le", raw
+        if even.count(0) > 0.4 * len(even) and not odd.count(0):
+            return "utf-16-be", raw
+    return "utf-8", raw
+
+
 def validate_user_text(data: bytes | str, max_bytes: int = MAX_USER_BYTES) -> str:
-    """A user's own text, checked: UTF-8, not binary, not empty, not too large.
+    """A user's own text, checked: UTF-8 (or UTF-16/32 with or without a byte-order mark, a BOM
+    before UTF-8 dropped), not binary, not empty, not too large.
 
     Raises CorpusError with a message that says what to do.
+
+    >>> validate_user_text("\ufeffEs war einmal".encode("utf-16"))
+    'Es war einmal'
     """
     raw = data.encode("utf-8", errors="surrogatepass") if isinstance(data, str) else bytes(data)
     if len(raw) > max_bytes:
         raise CorpusError(
             f"the text is {len(raw) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB — use a shorter excerpt"
         )
-    if b"\x00" in raw:
+    encoding, body = _encoding_of(raw)
+    if encoding == "utf-8" and b"\x00" in body:
         raise CorpusError(
-            "this looks like a binary file (it contains NUL bytes); upload plain UTF-8 text"
+            "this looks like a binary file (it contains NUL bytes); upload plain text "
+            "(UTF-8 or UTF-16)"
         )
     try:
-        text = raw.decode("utf-8")
+        text = body.decode(encoding).lstrip("\ufeff")
     except UnicodeDecodeError as exc:
+        name = encoding.upper().replace("-LE", "").replace("-BE", "")
         raise CorpusError(
-            f"the file is not valid UTF-8 text (bad byte at position {exc.start}); save it as UTF-8"
+            f"the file is not valid {name} text (bad byte at position {exc.start}); save it as UTF-8"
         ) from None
     controls = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t\f")
     if controls > max(8, len(text) // 100):

@@ -18,6 +18,7 @@ from models.storage.database import StoreError
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read off a projector
 CODE_LENGTH = 6  # 32**6 ≈ 10⁹ codes: collisions are rare, and retried
 NICKNAME_MAX = 24  # fits a leaderboard column
+TITLE_MAX = 60  # a class's title, on the dashboard's first line
 PASSCODE_MIN = 8  # new classes; classes made before keep theirs
 MAX_FAILED_LOGINS = 5  # wrong passcodes in a row before a class locks its logins ...
 LOGIN_LOCK_S = 60  # ... for this long

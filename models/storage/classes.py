@@ -26,6 +26,7 @@ from models.storage.checks import (
     LOGIN_LOCK_S,
     MAX_FAILED_LOGINS,
     PASSCODE_MIN,
+    TITLE_MAX,
     check_round_texts,
     check_text,
     clean_nickname,
@@ -104,6 +105,10 @@ class ClassStore:
                 n=PASSCODE_MIN,
             )
         check_text(title, "title")
+        if len(title.strip()) > TITLE_MAX:
+            raise StoreError(
+                f"A class title can have at most {TITLE_MAX} characters.", "title_long", n=TITLE_MAX
+            )
         salt = secrets.token_bytes(16)
         digest = hash_passcode(passcode, salt)
         for _ in range(10):

@@ -305,3 +305,18 @@ def test_a_deleted_database_file_is_reported_not_confirmed(database: str, tmp_pa
     submit(at)
     assert [e.value for e in at.error] == [text_for("en", "rlhf.store.missing")]
     assert not at.success and at.session_state["rl_items"] == [3, 2, 1, 0]
+
+
+def test_a_paste_longer_than_a_field_allows_is_refused_with_its_limit(database: str) -> None:
+    """No field silently drops a longer paste: the store's limit comes back, in the language."""
+    code = RankingStore(database).create_class("open sesame")
+    at = _student(code, "ja")
+    _join(at, "K" * 30)
+    assert [e.value for e in at.error] == [text_for("ja", "rlhf.store.nickname_long", n=24)]
+    teacher = open_page("rlhf", "de")
+    teacher.text_input(key="rl_new_title").input("T" * 61).run()
+    teacher.text_input(key="rl_new_pass").input("open sesame").run()
+    teacher.button(key="rl_create").click().run()
+    ok(teacher)
+    assert [e.value for e in teacher.error] == [text_for("de", "rlhf.store.title_long", n=60)]
+    assert "rl_instructor" not in teacher.session_state

@@ -1,3 +1,4 @@
+import codecs
 import math
 
 import pytest
@@ -221,6 +222,23 @@ def test_shakespeare_corpus_from_site_packages():
 def test_user_text_validation(data, message):
     with pytest.raises(CorpusError, match=message):
         validate_user_text(data, max_bytes=10 if message == "limit" else 5_000_000)
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda t: t.encode("utf-16"),  # Windows "Unicode": a BOM, little-endian
+        lambda t: codecs.BOM_UTF16_BE + t.encode("utf-16-be"),
+        lambda t: t.encode("utf-16-le"),  # no BOM
+        lambda t: t.encode("utf-8-sig"),  # Notepad's "UTF-8 with BOM"
+        lambda t: t.encode("utf-32"),
+    ],
+)
+def test_user_text_in_utf16_or_with_a_bom_is_read_not_called_binary(encode):
+    text = "Es war einmal ein Fuchs.\nDer Fuchs lief in den Wald."
+    assert validate_user_text(encode(text)) == text
+    japanese = SAMPLE_TEXTS["ja"]
+    assert validate_user_text(japanese.encode("utf-16")) == japanese
 
 
 def test_user_text_accepts_any_language():
