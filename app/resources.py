@@ -22,7 +22,8 @@ import gc
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,6 +56,22 @@ FIRST_PAGE_WAIT_S = 5.0  # the preload starts after the first page, or after thi
 PAINT_GRACE_S = 1.0  # ...plus this, for the browser to draw that page (it shares the cores)
 
 
+_IMPORTS = threading.RLock()
+
+
+@contextmanager
+def heavy_imports() -> Iterator[None]:
+    """Hold while importing what pulls in torch or transformers: one thread at a time.
+
+    transformers imports its classes lazily, on first use; a page importing them while the
+    background preload does too can see a half-imported module ("cannot import name
+    'PreTrainedModel' from 'transformers'", 5 of 7 cold starts on a busy machine). With the
+    lock, the second importer waits and then finds everything in place.
+    """
+    with _IMPORTS:
+        yield
+
+
 @functools.cache
 def import_torch() -> None:
     """Import torch and transformers (~3 s on 2 cores) once per process, set torch's threads,
@@ -64,9 +81,10 @@ def import_torch() -> None:
     steadiest on one thread each (two threads fight every other request for the same cores).
     The count is process-wide: torch applies it to every thread that computes later.
     """
-    import torch
+    with heavy_imports():
+        import torch
 
-    import models.model.loading  # noqa: F401 - transformers, and what loading a model needs
+        import models.model.loading  # noqa: F401 - transformers, and what loading a model needs
 
     torch.set_num_threads(int(os.environ.get(THREADS_ENV, "1")))
     freeze_long_lived_objects()
@@ -187,13 +205,15 @@ def _preload(path: str, warm: Callable[[], None] | None) -> None:
     try:
         if _first_page_drawn.wait(FIRST_PAGE_WAIT_S):
             time.sleep(PAINT_GRACE_S)
-        try_load(path)  # errors are reported when a page asks for the model; not cached
+        with heavy_imports():
+            try_load(path)  # errors are reported when a page asks for the model; not cached
     finally:
         with _preload_lock:
             _preloading.discard(path)
     if warm is not None:
         try:
-            warm()
+            with heavy_imports():
+                warm()
         except Exception:  # noqa: BLE001 - the lesson that needs it reports the error itself
             pass
     freeze_long_lived_objects()  # the model, the lessons' modules and encodings too

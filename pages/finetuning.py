@@ -11,18 +11,20 @@ import streamlit as st
 
 from app import url_state
 from app.i18n import LANGUAGES, current_lang, lesson_text, t
-from app.resources import current_model
+from app.resources import current_model, heavy_imports
 from app.ui.export import model_download
 from app.ui.lesson import lesson_sections, section
 from app.ui.live import live_panel
 from app.ui.quiz import quiz
-from app.views import finetuning as view
-from app.views.finetuning import FT_JOB_KEY
-from app.views.training import hyper_controls, run_buttons
-from models.data.dialogues import sft_stories, sft_text
-from models.model.device import device_label, pick_device
-from models.training.finetune import FineTuneSpec, fine_tune_job
-from models.training.sft_data import encode_example
+
+with heavy_imports():  # transformers imports lazily: one importing thread at a time
+    from app.views import finetuning as view
+    from app.views.finetuning import FT_JOB_KEY
+    from app.views.training import hyper_controls, run_buttons
+    from models.data.dialogues import sft_stories, sft_text
+    from models.model.device import device_label, pick_device
+    from models.training.finetune import FineTuneSpec, fine_tune_job
+    from models.training.sft_data import encode_example
 
 url_state.restore(view.URL)  # a prepared link sets the widgets before they exist
 st.title(t("page.finetuning.title"), anchor=False)

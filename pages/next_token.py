@@ -9,11 +9,13 @@ import streamlit as st
 
 from app import url_state
 from app.i18n import current_lang, lesson_text, t
-from app.resources import current_model
+from app.resources import current_model, heavy_imports
 from app.ui.lesson import lesson_sections, section
 from app.ui.quiz import quiz
-from app.views import next_token as view
-from models.model.inputs import encode
+
+with heavy_imports():  # transformers imports lazily: one importing thread at a time
+    from app.views import next_token as view
+    from models.model.inputs import encode
 
 url_state.restore(view.URL)  # a prepared link sets the widgets before they exist
 st.title(t("page.next_token.title"), anchor=False)

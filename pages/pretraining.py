@@ -10,16 +10,19 @@ import streamlit as st
 
 from app import url_state
 from app.i18n import format_params, lesson_text, t
+from app.resources import heavy_imports
 from app.ui.export import model_download
 from app.ui.lesson import lesson_sections, section
 from app.ui.live import live_panel
 from app.ui.quiz import quiz
-from app.views import pretraining as view
-from app.views.pretraining import JOB_KEY
-from app.views.training import hyper_controls, run_buttons
-from models.data.corpora import CorpusError, validate_user_text
-from models.model.device import device_label, pick_device
-from models.training.pretraining import RunSpec, parameter_count
+
+with heavy_imports():  # transformers imports lazily: one importing thread at a time
+    from app.views import pretraining as view
+    from app.views.pretraining import JOB_KEY
+    from app.views.training import hyper_controls, run_buttons
+    from models.data.corpora import CorpusError, validate_user_text
+    from models.model.device import device_label, pick_device
+    from models.training.pretraining import RunSpec, parameter_count
 
 url_state.restore(view.URL)  # a prepared link sets the widgets before they exist
 st.title(t("page.pretraining.title"), anchor=False)

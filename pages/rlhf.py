@@ -11,16 +11,18 @@ import streamlit as st
 
 from app import url_state
 from app.i18n import current_lang, lesson_text, t
-from app.resources import current_model
+from app.resources import current_model, heavy_imports
 from app.ui.lesson import lesson_sections, section
 from app.ui.quiz import quiz
-from app.views import rlhf_state as rv
-from app.views.class_dashboard import class_section
-from app.views.class_mode import join_form, next_class_round
-from app.views.ranking import ranking_editor
-from app.views.rater import simulated_rater
-from app.views.rlhf_compare import before_after
-from app.views.rlhf_training import pool, reward_section, update_section
+
+with heavy_imports():  # transformers imports lazily: one importing thread at a time
+    from app.views import rlhf_state as rv
+    from app.views.class_dashboard import class_section
+    from app.views.class_mode import join_form, next_class_round
+    from app.views.ranking import ranking_editor
+    from app.views.rater import simulated_rater
+    from app.views.rlhf_compare import before_after
+    from app.views.rlhf_training import pool, reward_section, update_section
 
 st.title(t("page.rlhf.title"), anchor=False)
 url_state.restore(rv.URL)  # a prepared link sets the widgets before they exist

@@ -8,14 +8,16 @@ import streamlit as st
 
 from app import url_state
 from app.i18n import LANGUAGES, current_lang, lesson_text, number, t, text_for
-from app.resources import current_tokenizer
+from app.resources import current_tokenizer, heavy_imports
 from app.ui.a11y import data_table
 from app.ui.lesson import lesson_sections, section
 from app.ui.quiz import quiz
-from app.views import tokenization as tv
-from app.views.bpe_stepper import bpe_stepper
-from models.tokenization.bpe_replay import MAX_TRAIN_CHARS
-from models.tokenization.compare import QUIRKS, Encoder, clean_text, count_rows
+
+with heavy_imports():  # transformers imports lazily: one importing thread at a time
+    from app.views import tokenization as tv
+    from app.views.bpe_stepper import bpe_stepper
+    from models.tokenization.bpe_replay import MAX_TRAIN_CHARS
+    from models.tokenization.compare import QUIRKS, Encoder, clean_text, count_rows
 
 lang = current_lang()
 (_, intro), cost, bpe, quirks, check = lesson_sections(lesson_text("tokenization"))

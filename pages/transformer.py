@@ -10,10 +10,12 @@ import streamlit as st
 
 from app import url_state
 from app.i18n import current_lang, lesson_text, t
-from app.resources import current_model
+from app.resources import current_model, heavy_imports
 from app.ui.lesson import lesson_sections, section, with_model_facts
 from app.ui.quiz import quiz
-from app.views import transformer as tv
+
+with heavy_imports():  # transformers imports lazily: one importing thread at a time
+    from app.views import transformer as tv
 
 url_state.restore(tv.URL)  # a prepared link sets the widgets before they exist
 st.title(t("page.transformer.title"), anchor=False)

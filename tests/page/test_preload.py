@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from app import resources
 from app.i18n import text_for
 from app.resources import MODEL_ENV
-from tests.support.apptest import ENTRY, ROOT, TIMEOUT, ok, save_tiny_model
+from tests.support.apptest import ENTRY, ROOT, TIMEOUT, ok, open_page, save_tiny_model
 
 
 @pytest.fixture(scope="module")
@@ -120,3 +120,35 @@ def test_preload_waits_for_the_first_page_then_loads(tiny_model_dir: Path, fresh
 def test_preload_skips_a_folder_without_a_model(tmp_path: Path, fresh_preload) -> None:
     resources.start_preload(str(tmp_path))
     assert not resources.is_loading(str(tmp_path))
+
+
+class RecordingLock:
+    """An RLock that remembers which threads took it (the pages' heavy imports)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self.takers: list[str] = []
+
+    def __enter__(self):
+        self._lock.acquire()
+        self.takers.append(threading.current_thread().name)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._lock.release()
+
+
+@pytest.mark.parametrize(
+    "page", ["tokenization", "transformer", "next_token", "pretraining", "finetuning", "rlhf"]
+)
+def test_every_lesson_imports_its_model_code_under_the_preloads_lock(page, monkeypatch) -> None:
+    """The background preload and a page's first run both import transformers' lazy classes;
+    done at once, one of them can see a half-imported module. Every lesson page takes the same
+    lock as the preload for those imports, so the second importer waits."""
+    resources.import_torch()  # done once per process: its own use of the lock is not counted
+    lock = RecordingLock()
+    monkeypatch.setattr(resources, "_IMPORTS", lock)
+    at = open_page(page)
+    ok(at)
+    by_page = [name for name in lock.takers if name != "glassbox-preload"]
+    assert by_page, f"the {page} page imported its model code without the lock"
