@@ -204,7 +204,7 @@ def cost_bars_html(
             )
         head = f'<div class="gb-cost-text">{escape_text(text_labels[text])}</div>'
         if sentences and text in sentences:
-            head += f'<q class="gb-cost-sentence">{escape_text(sentences[text])}</q>'
+            head += f'<div class="gb-cost-sentence">{escape_text(sentences[text])}</div>'
         groups.append(f'<div class="gb-cost-group">{head}{"".join(bars)}</div>')
     return (
         f"<style>{_COST_CSS}</style>"

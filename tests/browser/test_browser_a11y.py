@@ -17,17 +17,7 @@ from playwright.sync_api import expect
 
 from app.i18n import text_for
 from tests.support.axe import axe_violations, report
-from tests.support.browser import PAGES, rerun, wait_until_idle
-
-
-def open_page(browser, server: str, page_name: str, lang: str):
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    page.goto(f"{server}/{PAGES[page_name]}?lang={lang}", wait_until="domcontentloaded")
-    heading = text_for(lang, "home.heading" if page_name == "home" else f"page.{page_name}.title")
-    page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=90_000)
-    wait_until_idle(page, 120_000)
-    return context, page
+from tests.support.browser import PAGES, open_page, rerun
 
 
 @pytest.mark.parametrize(

@@ -178,3 +178,18 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def open_page(browser, server: str, page_name: str, lang: str = "en", query: str = ""):
+    """A new 1440×900 browser context on ``page_name`` in ``lang`` (``query``: more URL
+    parameters, starting with ``&``), waited for until its heading shows and its runs are
+    over. Returns (context, page); close the context when done."""
+    from app.i18n import text_for
+
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.goto(f"{server}/{PAGES[page_name]}?lang={lang}{query}", wait_until="domcontentloaded")
+    heading = text_for(lang, "home.heading" if page_name == "home" else f"page.{page_name}.title")
+    page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=90_000)
+    wait_until_idle(page, 120_000)
+    return context, page
