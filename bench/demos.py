@@ -149,17 +149,27 @@ def transformer_claims(lm: LoadedModel) -> Iterator[Claim]:
         _, _, best = scores.top(role, 1)[0]
         base = scores.baseline[role]
         random_best = twin.top(role, 1)[0][2]
-        yield Claim(
-            "transformer",
-            f"the head the page names for '{role}' scores well above chance (at least twice), "
-            "and the same model with random weights does not",
-            held=best >= 2 * base and random_best < best,
-            measured={
-                "best": round(best, 3),
-                "chance": round(base, 3),
-                "random": round(random_best, 3),
-            },
-        )
+        measured = {
+            "best": round(best, 3),
+            "chance": round(base, 3),
+            "random": round(random_best, 3),
+        }
+        if role == "previous":  # the text: clear, several times chance, gone with random weights
+            yield Claim(
+                "transformer",
+                "the previous-token head the page names scores at least three times chance, and "
+                "the same model with random weights does not reach twice chance",
+                held=best >= 3 * base and random_best < 2 * base,
+                measured=measured,
+            )
+        else:  # the text: weak in a model this small, barely above chance
+            yield Claim(
+                "transformer",
+                f"the '{role}' job is weak, as the text says: the best head is above chance but "
+                "below twice chance",
+                held=base < best < 2 * base,
+                measured=measured,
+            )
 
 
 # ---- next token --------------------------------------------------------------------------------
@@ -264,24 +274,48 @@ def pretraining_claims() -> Iterator[Claim]:
 
 
 # ---- fine-tuning -------------------------------------------------------------------------------
-def exact_match(lm: LoadedModel, model: Any, lang: str) -> float:
-    questions = heldout_questions(lang, n=QUESTIONS)
-    right = [answer(model, lm.tokenizer, q.prompt, lang=lang) == q.truth for q in questions]
-    return sum(right) / len(right)
+def answer_form(reply: str, truth: str, lang: str) -> bool:
+    """The reply has the form of the true answer: it starts with the character asked about
+    and is one short sentence ("Noah went to the kitchen." for "Noah went to the stream.").
+
+    >>> answer_form("Noah went to the kitchen.", "Noah went to the stream.", "en")
+    True
+    >>> answer_form("Once upon a time, there was a girl named", "Noah went to the stream.", "en")
+    False
+    """
+    name = truth.split("は")[0] if lang == "ja" else truth.split()[0]
+    return reply.startswith(name) and len(reply) <= 2 * len(truth)
 
 
 def finetuning_claims(lm: LoadedModel) -> Iterator[Claim]:
     for lang in LANGS:
-        before = exact_match(lm, lm.model, lang)
+        questions = heldout_questions(lang, n=QUESTIONS)
         job = drain(fine_tune_job(lm, FineTuneSpec(lang=lang)))
-        after = exact_match(lm, job.trainer.model.eval(), lang)
+        got = {}
+        for name, model in (("before", lm.model), ("after", job.trainer.model.eval())):
+            answers = [answer(model, lm.tokenizer, q.prompt, lang=lang) for q in questions]
+            got[name] = {
+                "exact_match": round(
+                    sum(a == q.truth for a, q in zip(answers, questions, strict=True)) / QUESTIONS,
+                    3,
+                ),
+                "answer_form": round(
+                    sum(
+                        answer_form(a, q.truth, lang)
+                        for a, q in zip(answers, questions, strict=True)
+                    )
+                    / QUESTIONS,
+                    3,
+                ),
+            }
         yield Claim(
             "finetuning",
-            "after the default run, the model answers held-out story questions clearly better "
-            "than before (exact match)",
+            "after the default run the model replies in the answer form (one line about the "
+            "asked-about character) far more often than before; whether the fact is right is "
+            "reported beside it (the text says the form comes first)",
             lang,
-            held=after >= before + 0.4,
-            measured={"before": round(before, 3), "after": round(after, 3), "questions": QUESTIONS},
+            held=got["after"]["answer_form"] >= got["before"]["answer_form"] + 0.5,
+            measured=got | {"questions": QUESTIONS},
         )
 
 
@@ -308,13 +342,28 @@ def measure_policy(lm: LoadedModel, model: Any, lang: str) -> dict[str, float]:
     return {"trait_share": round(share, 3)} | quality(lm, samples, lang)
 
 
+DISTINCT_KEPT = 0.75  # of the reference model's distinct-2: below it, the text repeats itself
+NLL_MARGIN = 1.5  # nats per token above the reference model's: the text has fallen apart
+
+
 def holds_up(before: dict, after: dict) -> bool:
-    """The update did what the page says without breaking the text."""
+    """The update did what the page says without breaking the text: the trait share rose by
+    30 points, ≥ 95 % of responses in the UI language, distinct-2 at least ``DISTINCT_KEPT``
+    of the reference model's (relative: Japanese is counted in characters, whose bigrams
+    repeat far more than words') and the reference NLL within ``NLL_MARGIN``."""
     return (
         after["trait_share"] >= before["trait_share"] + 0.30
         and after["in_language"] >= 0.95
-        and after["distinct_2"] >= 0.5
-        and after["reference_nll"] <= before["reference_nll"] + 1.5
+        and after["distinct_2"] >= DISTINCT_KEPT * before["distinct_2"]
+        and after["reference_nll"] <= before["reference_nll"] + NLL_MARGIN
+    )
+
+
+def degenerate(before: dict, after: dict) -> bool:
+    """Reward hacking shows in the text: repetition or text the reference finds unlikely."""
+    return (
+        after["distinct_2"] < DISTINCT_KEPT * before["distinct_2"]
+        or after["reference_nll"] > before["reference_nll"] + NLL_MARGIN
     )
 
 
@@ -351,7 +400,8 @@ def rlhf_claims(lm: LoadedModel) -> Iterator[Claim]:
             )
             results[name] = measure_policy(lm, policy, lang) | {
                 "final_kl": round(events[-1].kl, 2),
-                "final_reward": round(events[-1].reward, 3),
+                # one step's mean of 16 samples is noisy: the last ten steps' mean
+                "final_reward": round(float(np.mean([e.reward for e in events[-10:]])), 3),
             }
         d, z = results["default"], results["kl_0"]
         yield Claim(
@@ -362,7 +412,7 @@ def rlhf_claims(lm: LoadedModel) -> Iterator[Claim]:
             held=holds_up(before, d) and d["final_kl"] < KL_WARNING,
             measured={"before": before, "after": d},
         )
-        hacked = z["distinct_2"] < 0.5 or z["reference_nll"] > before["reference_nll"] + 1.5
+        hacked = degenerate(before, z)
         yield Claim(
             "rlhf",
             "with the KL penalty at 0 the reward keeps rising and the text degenerates (reward "

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import torch
 
+from app.views.rlhf_state import DEFAULTS
 from models.model.catalog import DEFAULT_CHECKPOINT
 from models.model.loading import load_model
 from models.preference.dpo import dpo_update
@@ -43,34 +44,49 @@ def run() -> dict:
     rankings = []
     for i in range(N_RANKINGS):
         p = train_prompts[i % len(train_prompts)]
-        texts = [s.text for s in sample_responses(lm.model, tok, p, 4, seed=i)]
+        texts = [s.text for s in sample_responses(lm.model, tok, p, 4, seed=i, lang=LANG)]
         rankings.append(rater.rank(p, texts, seed=i))
     rank_s = time.perf_counter() - t0
     train, val = split_rankings(rankings)
 
     t0 = time.perf_counter()
     rm = RewardModel(lm.model)
-    rm_events = _drain(train_reward_model(rm, tok, train, val, steps=40))
+    rm_events = _drain(train_reward_model(rm, tok, train, val, steps=DEFAULTS.rm_steps))
     rm_s = time.perf_counter() - t0
 
     before, _ = trait_rate(lm.model, tok, held, TASTE, LANG)
 
     t0 = time.perf_counter()
     dpo_policy = copy.deepcopy(lm.model)
-    dpo_events = _drain(dpo_update(dpo_policy, lm.model, tok, train + val, beta=0.1, steps=40))
+    dpo_events = _drain(
+        dpo_update(
+            dpo_policy, lm.model, tok, train + val, beta=DEFAULTS.beta, steps=DEFAULTS.dpo_steps
+        )
+    )
     dpo_s = time.perf_counter() - t0
     after_dpo, _ = trait_rate(dpo_policy, tok, held, TASTE, LANG)
 
     t0 = time.perf_counter()
     rl_policy = copy.deepcopy(lm.model)
     rl_events = _drain(
-        rlhf_update(rl_policy, lm.model, rm, tok, train_prompts, kl_coef=0.1, steps=30)
+        rlhf_update(
+            rl_policy,
+            lm.model,
+            rm,
+            tok,
+            train_prompts,
+            kl_coef=DEFAULTS.kl,
+            steps=DEFAULTS.rlhf_steps,
+            lang=LANG,
+        )
     )
     rl_s = time.perf_counter() - t0
     after_rl, _ = trait_rate(rl_policy, tok, held, TASTE, LANG)
     return {
         "setup": f"shipped model, simulated rater '{TASTE}' ({LANG}), {N_RANKINGS} rankings of 4 "
-        "responses; reward model 40 steps; DPO beta 0.1, 40 steps; RLHF KL 0.1, 30 steps × 2 prompts × 8 samples",
+        f"responses; the page's defaults: reward model {DEFAULTS.rm_steps} steps; DPO beta "
+        f"{DEFAULTS.beta}, {DEFAULTS.dpo_steps} steps; RLHF KL {DEFAULTS.kl}, "
+        f"{DEFAULTS.rlhf_steps} steps × 2 prompts × 8 samples",
         "rankings": N_RANKINGS,
         "pairs": len(train) + len(val),
         "ranking_s": round(rank_s, 1),

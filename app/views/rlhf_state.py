@@ -56,9 +56,9 @@ class Defaults:
     sim_n: int = 10  # simulated rankings per click
     rm_steps: int = 40
     beta: float = 0.1
-    dpo_steps: int = 40
-    kl: float = 0.1
-    rlhf_steps: int = 30
+    dpo_steps: int = 60
+    kl: float = 0.2
+    rlhf_steps: int = 60
 
 
 DEFAULTS = Defaults()
