@@ -1,0 +1,56 @@
+"""The sidebar's model upload (``resources.load_upload``): a downloaded zip comes back as this
+session's model; anything else is refused with the reason, in the student's language."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import torch
+from transformers import BertConfig, BertLMHeadModel
+
+from app import resources
+from app.i18n import text_for
+from models.model.loading import save_model, zip_model
+
+
+def test_a_downloaded_zip_uploads_back_as_the_same_model(tiny_lm) -> None:
+    lm, error = resources.load_upload(zip_model(tiny_lm.model, tiny_lm.tokenizer), "mine.zip")
+    assert error is None and lm is not None and lm.name == "mine.zip"
+    ids = torch.tensor([[1, 2, 3]])
+    with torch.no_grad():
+        assert torch.allclose(lm.model(ids).logits, tiny_lm.model(ids).logits, atol=1e-5)
+
+
+def test_an_upload_that_is_not_a_model_zip_is_refused_with_the_reason(tmp_path) -> None:
+    lm, error = resources.load_upload(b"not a zip at all", "notes.zip")
+    assert lm is None and error
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("notes/readme.txt", "hello")
+    lm, error = resources.load_upload(buf.getvalue(), "notes.zip")
+    assert lm is None and "config.json" in (error or "")
+
+
+def test_an_encoder_zip_is_refused_as_not_causal_in_the_students_language(
+    tiny_tokenizer, tmp_path
+) -> None:
+    cfg = BertConfig(
+        vocab_size=len(tiny_tokenizer),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=64,
+        is_decoder=True,
+    )
+    torch.manual_seed(0)
+    bert = BertLMHeadModel(cfg).eval()
+    bert.config.is_decoder = False  # a plain encoder: attends both ways
+    save_model(bert, tiny_tokenizer, tmp_path / "bert")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for path in (tmp_path / "bert").iterdir():
+            zf.write(path, f"bert/{path.name}")
+    lm, error = resources.load_upload(buf.getvalue(), "bert.zip")
+    assert lm is None and error == text_for("en", "model_check.not_causal")
