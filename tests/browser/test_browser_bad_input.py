@@ -28,7 +28,7 @@ WHERE = {"home": '[data-testid="stSidebar"]'}  # other pages: the main area
 QUERY = {"pretraining": "&corpus=own"}  # the own-text area appears for this corpus only
 NO_TEXT_FIELDS = {"finetuning"}  # numbers and choices only (their bad values: AppTest tests)
 # Then use what was typed: press this button, wait for that widget (a class with that title
-# and passcode, and its dashboard).
+# and passcode, and its dashboard) or for the message refusing it (a title over 60 characters).
 THEN_PRESS = {"rlhf": ("rl_create", "rl_publish")}
 
 
@@ -70,7 +70,7 @@ def test_bad_input_in_every_text_field_runs_nothing(server: str, browser, page_n
             button, shown = THEN_PRESS[page_name]
             with rerun(page, 120_000):
                 page.locator(f'.st-key-{button} [data-testid^="stBaseButton"]').first.press("Enter")
-            page.locator(f".st-key-{shown}").wait_for(timeout=30_000)
+            page.locator(f'.st-key-{shown}, [data-testid="stAlert"]').first.wait_for(timeout=30_000)
         assert page.evaluate("window.__pwned") is None, "user text ran as script"
         assert page.locator("img[src=x], b:text('bold?')").count() == 0  # shown as text
         assert page.locator('[data-testid="stException"]').count() == 0

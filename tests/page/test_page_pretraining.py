@@ -104,7 +104,12 @@ def test_use_in_lessons_makes_every_lesson_use_the_trained_model(preset: int) ->
 
 @pytest.mark.parametrize(
     ("steps", "lr", "shown"),
-    [(0, 3e-3, "1"), (1e9, 3e-3, "20000"), (300, 0.0, "1e-05"), (300, 100.0, "0.1")],
+    [
+        (0, 3e-3, "using 1."),
+        (1e9, 3e-3, "20000"),
+        (300, 0.0, "1e-05"),
+        (300, 100.0, "100 is outside"),
+    ],
 )
 def test_absurd_settings_are_clamped_with_a_note(steps: float, lr: float, shown: str) -> None:
     at = page()

@@ -152,7 +152,7 @@ def test_script_and_emoji_are_shown_not_run(page, text):
     if text.startswith("<script"):
         at.radio(key="tf_view").set_value("heatmap").run()
         assert "&lt;" in html_blocks(at)  # the token chips show "<" as text
-        heat = html_blocks(at).split('class="gb-heat"', 1)[1]
+        heat = html_blocks(at).split('class="gb-heat', 1)[1]  # ja adds gb-upright
         assert "&lt;" in heat and "<script" not in heat  # so do the heatmap's labels
 
 

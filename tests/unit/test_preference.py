@@ -175,8 +175,8 @@ def rankings(shipped):
     prompts = story_prompts("en", 8)
     for i in range(30):
         p = prompts[i % 8]
-        texts = [s.text for s in sample_responses(shipped.model, shipped.tokenizer, p, 4, seed=i)]
-        out.append(rater.rank(p, texts, seed=i))
+        samples = sample_responses(shipped.model, shipped.tokenizer, p, 4, seed=i, lang="en")
+        out.append(rater.rank(p, [s.text for s in samples], seed=i))
     return out
 
 
@@ -224,13 +224,15 @@ def test_dpo_raises_the_preferred_trait_and_leaves_the_reference_alone(shipped, 
 def test_rlhf_raises_reward_and_reports_kl(shipped, rankings) -> None:
     train, val = split_rankings(rankings)
     rm = RewardModel(shipped.model)
-    list(train_reward_model(rm, shipped.tokenizer, train, val, steps=30))
+    list(train_reward_model(rm, shipped.tokenizer, train, val, steps=40))
     policy = copy.deepcopy(shipped.model)
     prompts = story_prompts("en", 8)
     held = story_prompts("en", 12)[8:]
     before, _ = trait_rate(shipped.model, shipped.tokenizer, held, "happy", "en", n_per_prompt=8)
-    events = list(
-        rlhf_update(policy, shipped.model, rm, shipped.tokenizer, prompts, kl_coef=0.05, steps=20)
+    events = list(  # the page's defaults (app.views.rlhf_state.DEFAULTS), in English
+        rlhf_update(
+            policy, shipped.model, rm, shipped.tokenizer, prompts, kl_coef=0.2, steps=60, lang="en"
+        )
     )
     assert events[0].kl == pytest.approx(0.0, abs=1e-3)  # first step: policy == reference
     assert max(e.kl for e in events) > 0.1
