@@ -23,6 +23,7 @@ BENCHMARKS = [
     "load",
     "load_rankings",
     "demos",
+    "class_faults",
 ]
 
 
