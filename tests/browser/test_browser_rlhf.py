@@ -42,16 +42,23 @@ def _press(page, key: str) -> None:
         page.keyboard.press("Enter")
 
 
-def test_student_ranking_reaches_the_instructor_dashboard(browser, server) -> None:
-    title = text_for("en", "page.rlhf.title")
-    t_ctx, teacher, t_errors = _open(browser, f"{server}/{PAGES['rlhf']}?lang=en", title)
-    _type(teacher, "rl_new_title", "Demo class")
+def _class_with_a_round(teacher, title: str = "") -> str:
+    """Open a class from the instructor's page (``title`` optional), publish a round; its code."""
+    if title:
+        _type(teacher, "rl_new_title", title)
     _type(teacher, "rl_new_pass", "open sesame")
     _press(teacher, "rl_create")
     link = teacher.locator('[data-testid="stCode"]').first.inner_text()
     code = re.search(r"class=([A-Z0-9]{6})", link).group(1)
     _press(teacher, "rl_publish")
     expect(teacher.get_by_text(text_for("en", "rlhf.published", n=3))).to_be_visible()
+    return code
+
+
+def test_student_ranking_reaches_the_instructor_dashboard(browser, server) -> None:
+    title = text_for("en", "page.rlhf.title")
+    t_ctx, teacher, t_errors = _open(browser, f"{server}/{PAGES['rlhf']}?lang=en", title)
+    code = _class_with_a_round(teacher, "Demo class")
 
     s_ctx, student, s_errors = _open(
         browser, f"{server}/{PAGES['rlhf']}?lang=en&class={code}", title
@@ -95,12 +102,7 @@ def test_a_submit_after_the_class_closed_is_refused_in_the_editor(browser, serve
     for a full run of the page while the previous "Stored ranking" stays on screen."""
     title = text_for("en", "page.rlhf.title")
     t_ctx, teacher, _ = _open(browser, f"{server}/{PAGES['rlhf']}?lang=en", title)
-    _type(teacher, "rl_new_pass", "open sesame")
-    _press(teacher, "rl_create")
-    link = teacher.locator('[data-testid="stCode"]').first.inner_text()
-    code = re.search(r"class=([A-Z0-9]{6})", link).group(1)
-    _press(teacher, "rl_publish")
-    expect(teacher.get_by_text(text_for("en", "rlhf.published", n=3))).to_be_visible()
+    code = _class_with_a_round(teacher)
 
     s_ctx, student, s_errors = _open(
         browser, f"{server}/{PAGES['rlhf']}?lang=en&class={code}", title

@@ -7,11 +7,11 @@ import io
 import zipfile
 
 import torch
-from transformers import BertConfig, BertLMHeadModel
 
 from app import resources
 from app.i18n import text_for
-from models.model.loading import save_model, zip_model
+from models.model.loading import zip_model
+from tests.support.apptest import save_bert_encoder
 
 
 def test_a_downloaded_zip_uploads_back_as_the_same_model(tiny_lm) -> None:
@@ -35,19 +35,7 @@ def test_an_upload_that_is_not_a_model_zip_is_refused_with_the_reason(tmp_path) 
 def test_an_encoder_zip_is_refused_as_not_causal_in_the_students_language(
     tiny_tokenizer, tmp_path
 ) -> None:
-    cfg = BertConfig(
-        vocab_size=len(tiny_tokenizer),
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=64,
-        is_decoder=True,
-    )
-    torch.manual_seed(0)
-    bert = BertLMHeadModel(cfg).eval()
-    bert.config.is_decoder = False  # a plain encoder: attends both ways
-    save_model(bert, tiny_tokenizer, tmp_path / "bert")
+    save_bert_encoder(tiny_tokenizer, tmp_path / "bert")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         for path in (tmp_path / "bert").iterdir():

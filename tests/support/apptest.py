@@ -46,3 +46,26 @@ def save_tiny_model(folder: Path, text: str) -> Path:
     tokenizer = train_tokenizer([text] * 20, 300)
     preset = get_preset("nano", n_layer=2, n_head=2, n_embd=16, n_positions=32)
     return save_model(build_model(preset, tokenizer), tokenizer, folder)
+
+
+def save_bert_encoder(tokenizer, folder: Path) -> Path:
+    """A tiny BERT encoder saved as a model folder: it loads through AutoModelForCausalLM (as
+    BertLMHeadModel) but attends both ways, so no lesson may use it."""
+    import torch
+    from transformers import BertConfig, BertLMHeadModel
+
+    from models.model.loading import save_model
+
+    cfg = BertConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=64,
+        is_decoder=True,  # what AutoModelForCausalLM needs to load it at all
+    )
+    torch.manual_seed(0)
+    bert = BertLMHeadModel(cfg).eval()
+    bert.config.is_decoder = False  # a plain encoder folder: attends both ways
+    return save_model(bert, tokenizer, folder)

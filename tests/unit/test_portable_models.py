@@ -13,8 +13,6 @@ from huggingface_hub import ModelCard
 from transformers import (
     AutoModelForCausalLM,
     AutoTokenizer,
-    BertConfig,
-    BertLMHeadModel,
     LlamaConfig,
     LlamaForCausalLM,
     pipeline,
@@ -32,6 +30,7 @@ from models.model.loading import (
 )
 from models.training.finetune import FineTuneSpec, fine_tune_job
 from models.training.pretraining import RunSpec, pretraining_job
+from tests.support.apptest import save_bert_encoder
 
 
 def llama(vocab: int, positions: int = 48) -> LlamaForCausalLM:
@@ -79,19 +78,7 @@ def test_pipeline_generates_past_the_context_without_crashing(tiny_tokenizer, tm
 
 
 def test_a_bert_folder_is_refused_as_not_causal(tiny_tokenizer, tmp_path):
-    cfg = BertConfig(
-        vocab_size=len(tiny_tokenizer),
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=64,
-        is_decoder=True,  # what AutoModelForCausalLM needs to load it at all
-    )
-    torch.manual_seed(0)
-    bert = BertLMHeadModel(cfg).eval()
-    bert.config.is_decoder = False  # a plain encoder folder: attends both ways
-    save_model(bert, tiny_tokenizer, tmp_path / "bert")
+    save_bert_encoder(tiny_tokenizer, tmp_path / "bert")
     assert (
         type(AutoModelForCausalLM.from_pretrained(tmp_path / "bert")).__name__ == "BertLMHeadModel"
     )
